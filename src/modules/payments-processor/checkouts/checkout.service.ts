@@ -9,12 +9,7 @@ import { AppError } from '../../../platform/errors.js';
 import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
 import { systemActor } from '../../shared/actor.js';
-import {
-  EVENTS,
-  type PaymentEventOtherOrderPayload,
-  type PaymentUnappliedPayload,
-  type RefundClaimLinkPayload,
-} from '../../shared/events.js';
+import { EVENTS, type PaymentUnappliedPayload, type RefundClaimLinkPayload } from '../../shared/events.js';
 import type { ConnectionService, LoadedConnection } from '../connections/connection.service.js';
 import { isProcessorMethod, providerOfMethod, type ProcessorMethod } from '../connections/provider-definitions.js';
 import {
@@ -33,6 +28,7 @@ import {
 } from './checkout-ledger.js';
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
 import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
+import { emitOtherOrderMoney, namesOtherOrder, otherOrderWhy, reportsMoney, type HoldingCheckout } from './other-order.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
@@ -178,31 +174,40 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     provider: PaymentProvider,
     connectionId: string,
     event: { eventId: string; type: string; checkout: ProviderCheckoutState },
-    held: { id: string; tenantId: string; orderId: string; currency: string },
+    held: HoldingCheckout,
   ): Promise<{ outcome: WebhookOutcome }> {
     const state = event.checkout;
-    const why = `the event names order ${state.orderId}, but checkout ${held.id} holding ${state.providerCheckoutId} is order ${held.orderId}'s`;
-    const money = state.state === 'PAID' || state.state === 'PENDING' || state.state === 'APPROVED';
-    const alert: PaymentEventOtherOrderPayload = {
-      tenantId: held.tenantId,
-      orderId: held.orderId,
-      checkoutId: held.id,
-      provider,
-      providerCheckoutId: state.providerCheckoutId,
-      namedOrderId: state.orderId ?? '',
-      state: state.state,
-      ...(state.paidAmountCents !== undefined ? { amountCents: state.paidAmountCents } : {}),
-      currency: (state.currency ?? held.currency).trim(),
-      eventType: event.type,
-    };
     return acknowledgeUnusable(
       provider,
       connectionId,
-      new UnusableWebhookEvent(why, event.eventId, event.type),
-      money
-        ? (tx) => deps.bus.emit(tx, EVENTS.paymentEventOtherOrder, alert, { jobKey: `event-other-order:${connectionId}:${event.eventId}` })
+      new UnusableWebhookEvent(otherOrderWhy(state, held), event.eventId, event.type),
+      reportsMoney(state)
+        ? (tx) => emitOtherOrderMoney(tx, deps.bus, provider, state, held, event.type, `event-other-order:${connectionId}:${event.eventId}`)
         : undefined,
     );
+  }
+
+  /**
+   * A provider's state read by the reconciliation (open, closed or a deleted order's checkout) that names another order
+   * than the checkout's: not applied, as its webhook is not (other-order.ts); money it reports is the admins' to check
+   * (told once: the alert's post is keyed by checkout, payment, named order and state). True when it names another.
+   */
+  async function leftForOtherOrder(
+    provider: PaymentProvider,
+    state: ProviderCheckoutState,
+    held: HoldingCheckout,
+    source: string,
+  ): Promise<boolean> {
+    if (!namesOtherOrder(state, held)) return false;
+    logger.warn(
+      { checkoutId: held.id, orderId: held.orderId, namedOrderId: state.orderId, source },
+      'not applied: ' + otherOrderWhy(state, held),
+    );
+    if (reportsMoney(state)) {
+      const jobKey = `event-other-order:${held.id}:${state.providerCheckoutId}:${state.state}`;
+      await withTransaction(db, (tx) => emitOtherOrderMoney(tx, deps.bus, provider, state, held, source, jobKey));
+    }
+    return true;
   }
 
   /** Capture when the provider needs it (PayPal APPROVED) and the money can still pay the order; else read it. */
@@ -366,8 +371,10 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       return (await retireUncharged(c)) === 'applied';
     }
     const loaded = await connections.load({ id: c.connectionId });
-    const state = await settle(loaded, c, await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId!));
-    if (state.state !== 'PAID' && state.state !== 'PENDING' && state.state !== 'APPROVED') return false;
+    const read = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId!);
+    if (await leftForOtherOrder(c.provider, read, c, 'reconciliation (closed checkout)')) return false;
+    const state = await settle(loaded, c, read);
+    if (!reportsMoney(state)) return false;
     const { checkout } = await applyCheckoutState(deps, c.id, state, { source: 'reconciliation (closed checkout)' });
     if (checkout.state !== c.state) {
       logger.warn(
@@ -407,6 +414,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     } else {
       state = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId);
     }
+    if (await leftForOtherOrder(c.provider, state, c, 'reconciliation (deleted order)')) return false;
     const outcome = await applyToDeletedOrderCheckout(deps, c.id, state, { source: 'reconciliation (deleted order)' });
     if (outcome === 'unapplied')
       logger.warn({ checkoutId: c.id, orderId: c.orderId, providerStatus: state.providerStatus }, 'money found for a deleted order');
@@ -712,7 +720,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           // A deleted order's checkout that could still take money (deleted-order-money.ts): never the order's.
           const kept = await deletedOrderCheckoutFor(db, connectionId, event.checkout);
           if (kept) {
-            if (event.checkout.orderId && event.checkout.orderId !== kept.orderId)
+            if (namesOtherOrder(event.checkout, kept))
               return acknowledgeOtherOrder(provider, connectionId, { ...event, checkout: event.checkout }, kept);
             try {
               const applied = await applyToDeletedOrderCheckout(deps, kept.id, event.checkout, {
@@ -744,7 +752,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           // Ours, but not matched yet (its provider id not bound): refused so that the provider sends it again.
           throw new AppError('NOT_FOUND', 'No checkout of this shop holds this payment yet; the event was refused, to be sent again.');
         }
-        if (event.checkout.orderId && event.checkout.orderId !== checkout.orderId)
+        if (namesOtherOrder(event.checkout, checkout))
           return acknowledgeOtherOrder(provider, connectionId, { ...event, checkout: event.checkout }, checkout);
         const state = await settle(loaded, checkout, event.checkout);
         try {
@@ -927,7 +935,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           }
           if (!due) continue;
           const loaded = await connections.load({ id: c.connectionId });
-          const state = await settle(loaded, c, await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId));
+          const read = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId);
+          if (await leftForOtherOrder(c.provider, read, c, 'reconciliation')) continue;
+          const state = await settle(loaded, c, read);
           const { checkout } = await applyCheckoutState(deps, c.id, state, { source: 'reconciliation' });
           if (checkout.state !== c.state) changed++;
         } catch (err) {

@@ -80,3 +80,22 @@ describe('PayPal answering 404 for a checkout we created', () => {
     expect(html).toContain('Pay $42.50');
   });
 });
+
+describe('PayPal answering 404 for an APPROVED checkout with no capture recorded', () => {
+  it('is EXPIRED by the reconciliation (we capture on approval: PayPal took no money); the buyer can pay again', async () => {
+    const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
+    await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
+    const { paypalOrderId, checkout } = await startCheckout(path);
+    // The buyer approved; the capture never happened (our return and PayPal's webhooks lost): the checkout is APPROVED
+    // with nothing captured, as the CHECKOUT.ORDER.APPROVED webhook leaves it when it cannot capture.
+    env.paypal.dropWebhooks = true;
+    env.paypal.approve(paypalOrderId);
+    env.paypal.dropWebhooks = false;
+    await db.paymentCheckout.update({ where: { id: checkout.id }, data: { state: 'APPROVED', inFlightAt: clock.now() } });
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
+    clock.advance(2 * 3600);
+    await runReconcileJob(db);
+    expect(await stateOf(checkout.id)).toBe('EXPIRED');
+    expect(await page(path)).toContain('Pay $42.50');
+  });
+});

@@ -61,6 +61,9 @@ const CLOSED = ['FAILED', 'EXPIRED', 'VOIDED'];
 function notFoundKeeps(checkout: PaymentCheckout, state: ProviderCheckoutState): boolean {
   if (!state.notFound) return false;
   if (CLOSED.includes(checkout.state)) return true;
+  // APPROVED with no capture recorded: we capture on approval, so PayPal took no money; an order it forgot is EXPIRED,
+  // as an OPEN one is (kept, it blocked the order's confirm, payment, deletion and disconnect for ever).
+  if (checkout.state === 'APPROVED' && !checkout.paymentReference) return false;
   return IN_FLIGHT.includes(checkout.state) && !IN_FLIGHT.includes(state.state);
 }
 

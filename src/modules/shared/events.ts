@@ -34,6 +34,11 @@ export const EVENTS = {
    * than the checkout's: acknowledged as unusable, nothing applied to either order; the admins are told to check it.
    */
   paymentEventOtherOrder: 'payment.event_names_other_order',
+  /**
+   * A checkout with money on its way (PayPal eCheck clearing) whose order and recorded capture the provider no longer
+   * knows: closed FAILED so it no longer blocks the order; the admins are told to check the payment by hand.
+   */
+  paymentUnknownAtProvider: 'payment.unknown_at_provider',
   /** A refund the shop made at the provider, outside Ledgerline (its PayPal or Square dashboard): recorded, or why not. */
   refundMadeAtProvider: 'refund.made_at_provider',
   /** A refund's claim (BTCPay pull payment) waits on the customer or on the shop's approval, was paid, or was cancelled. */
@@ -184,6 +189,18 @@ export const paymentEventOtherOrderPayload = z.object({
   amountCents: z.number().int().optional(),
   currency: z.string(),
   eventType: z.string(),
+});
+export const paymentUnknownAtProviderPayload = z.object({
+  tenantId: z.string(),
+  orderId: z.string(),
+  checkoutId: z.string(),
+  provider: z.enum(['PAYPAL', 'SQUARE', 'BTCPAY']),
+  /** The provider's id of the checkout (PayPal order). */
+  providerCheckoutId: z.string(),
+  /** The payment the checkout recorded (PayPal capture), if any. */
+  paymentReference: z.string().optional(),
+  amountCents: z.number().int(),
+  currency: z.string(),
 });
 export const refundMadeAtProviderPayload = z.object({
   tenantId: z.string(),
@@ -350,6 +367,7 @@ export type LateMoneyReturningPayload = z.infer<typeof lateMoneyReturningPayload
 export type LateMoneyFlaggedPayload = z.infer<typeof lateMoneyFlaggedPayload>;
 export type PaymentCaptureRefusedPayload = z.infer<typeof paymentCaptureRefusedPayload>;
 export type PaymentEventOtherOrderPayload = z.infer<typeof paymentEventOtherOrderPayload>;
+export type PaymentUnknownAtProviderPayload = z.infer<typeof paymentUnknownAtProviderPayload>;
 export type RefundClaimLinkPayload = z.infer<typeof refundClaimLinkPayload>;
 export type RefundMadeAtProviderPayload = z.infer<typeof refundMadeAtProviderPayload>;
 export type RefundClaimStatePayload = z.infer<typeof refundClaimStatePayload>;

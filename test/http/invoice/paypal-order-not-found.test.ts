@@ -10,13 +10,15 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { waitForJobsDone } from '../../helpers/job-queue.js';
+import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 import { runReconcileJob } from './reconcile-job.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, payPalOrder, startCheckout } = usePayPalApp(clock);
+const { env, payPalOrder, startCheckout, discordApi } = usePayPalApp(clock);
 
 const page = async (path: string) => (await request(env.t.app).get(path).expect(200)).text;
 const stateOf = async (id: string) => (await db.paymentCheckout.findUniqueOrThrow({ where: { id } })).state;
@@ -97,5 +99,42 @@ describe('PayPal answering 404 for an APPROVED checkout with no capture recorded
     await runReconcileJob(db);
     expect(await stateOf(checkout.id)).toBe('EXPIRED');
     expect(await page(path)).toContain('Pay $42.50');
+  });
+});
+
+describe('PayPal answering 404 for the order of a checkout whose eCheck is clearing (PENDING)', () => {
+  it('its capture, read by its id, keeps it on its way', async () => {
+    const { paypalOrderId, checkout, captureId } = await clearingCheckout();
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).paymentReference).toBe(captureId);
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
+    clock.advance(2 * 3600);
+    await runReconcileJob(db);
+    expect(env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/payments/captures/${captureId}` && r.status === 200)).toBe(
+      true,
+    );
+    expect(await stateOf(checkout.id)).toBe('PENDING');
+  });
+
+  it('its capture unknown too: closed FAILED (no longer blocking the order), the admins told once', async () => {
+    const { order, path, paypalOrderId, checkout, captureId } = await clearingCheckout();
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: order.tenantId } });
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
+    env.paypal.failReads(new RegExp(`^/v2/payments/captures/${captureId}$`), '404', 10);
+    clock.advance(2 * 3600);
+    await runReconcileJob(db);
+    expect(await stateOf(checkout.id)).toBe('FAILED');
+    expect(await page(path)).toContain('Pay $42.50');
+    const alerts = () =>
+      adminChannelTexts(discordApi(), tenant.adminChannelId!).filter(
+        (t) => t.startsWith('Check a payment at PayPal') && t.includes(paypalOrderId),
+      );
+    await waitFor('the admin alert', async () => alerts()[0]);
+    expect(alerts()[0]).toContain(captureId);
+
+    clock.advance(2 * 3600);
+    await runReconcileJob(db);
+    await waitForJobsDone();
+    expect(alerts()).toHaveLength(1);
+    expect(await stateOf(checkout.id)).toBe('FAILED');
   });
 });

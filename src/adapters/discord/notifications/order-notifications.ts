@@ -81,6 +81,7 @@ import {
   paymentUnappliedPayload,
   paymentCaptureRefusedPayload,
   paymentEventOtherOrderPayload,
+  paymentUnknownAtProviderPayload,
   invoiceLinkSentPayload,
   dmNotDeliveredPayload,
   orderDeliveredPayload,
@@ -107,6 +108,7 @@ import { createDirectMessages } from '../dm-channels.js';
 import { COLORS, embed, type MessageData } from '../../../surfaces/discord/replies.js';
 import { captureRefusedAlert } from '../../../surfaces/discord/views/capture-refused.view.js';
 import { eventOtherOrderAlert } from '../../../surfaces/discord/views/event-other-order.view.js';
+import { paymentUnknownAlert } from '../../../surfaces/discord/views/payment-unknown.view.js';
 import { refundMadeAtProviderAlert } from '../../../surfaces/discord/views/provider-refund.view.js';
 import { refundClaimStateAlert } from '../../../surfaces/discord/views/refund-claim.view.js';
 import { lateMoneyWhy } from '../../../surfaces/discord/views/late-money.view.js';
@@ -621,6 +623,14 @@ export function registerDiscordNotifications(bus: EventBus, deps: NotificationDe
     logFields: (a) => ({ checkoutId: a.checkoutId }),
     message: (a, order) => captureRefusedAlert(a, order),
     key: (a) => `admin:capture-refused:${a.checkoutId}`,
+  });
+
+  subscribeOrderAlert(EVENTS.paymentUnknownAtProvider, paymentUnknownAtProviderPayload, {
+    notification: 'payment-unknown-at-provider',
+    withoutChannel: 'the payment the provider no longer knows is in the log only',
+    logFields: (a) => ({ checkoutId: a.checkoutId, providerCheckoutId: a.providerCheckoutId }),
+    message: (a, order) => paymentUnknownAlert(a, order),
+    key: (a) => `admin:payment-unknown:${a.checkoutId}`,
   });
 
   subscribeOrderAlert(EVENTS.paymentEventOtherOrder, paymentEventOtherOrderPayload, {

@@ -13,7 +13,12 @@ import type { AfterSaleDeps } from '../../orders/index.js';
 import { lockOrder, owedCents } from '../../orders/index.js';
 import { confirmLockedOrder } from '../../payments/confirm-payment.command.js';
 import { systemActor, type TenantContext } from '../../shared/actor.js';
-import { EVENTS, type PaymentCaptureRefusedPayload, type PaymentUnappliedPayload } from '../../shared/events.js';
+import {
+  EVENTS,
+  type PaymentCaptureRefusedPayload,
+  type PaymentUnappliedPayload,
+  type PaymentUnknownAtProviderPayload,
+} from '../../shared/events.js';
 import type { ProviderCheckoutState } from '../providers/provider.port.js';
 import { announceCheckoutState, inFlightAtFor } from './order-checkout-now.js';
 import { announceLateMoneyReturning, keptLateMoneyCause, lateMoneyCause } from './late-money-notice.js';
@@ -65,6 +70,14 @@ function notFoundKeeps(checkout: PaymentCheckout, state: ProviderCheckoutState):
   // as an OPEN one is (kept, it blocked the order's confirm, payment, deletion and disconnect for ever).
   if (checkout.state === 'APPROVED' && !checkout.paymentReference) return false;
   return IN_FLIGHT.includes(checkout.state) && !IN_FLIGHT.includes(state.state);
+}
+
+/**
+ * Money that was on its way (PENDING, or APPROVED with a capture recorded): one the provider no longer knows, with its
+ * payment, is closed and brought to the admins (payments-core.md "A checkout the provider no longer knows").
+ */
+function moneyLostTrackOf(checkout: PaymentCheckout): boolean {
+  return checkout.state === 'PENDING' || (checkout.state === 'APPROVED' && !!checkout.paymentReference);
 }
 
 export interface ApplyOptions {
@@ -128,6 +141,36 @@ export async function applyCheckoutState(
       return { outcome: 'already_paid', checkout };
     }
 
+    if (state.notFound && state.paymentNotFound && moneyLostTrackOf(checkout)) {
+      // Neither the checkout nor the payment it recorded is known to the provider: kept, it would block the order for
+      // ever. Closed (FAILED) and the admins told once, here, to check the payment by hand.
+      const updated = await tx.paymentCheckout.update({
+        where: { id: checkout.id },
+        data: {
+          state: 'FAILED',
+          providerStatus: 'RESOURCE_NOT_FOUND (order and payment unknown to the provider)',
+          inFlightAt: inFlightAtFor(checkout, 'FAILED', deps.clock.now()),
+        },
+      });
+      await announceCheckoutState(tx, deps.bus, checkout.state, updated);
+      const alert: PaymentUnknownAtProviderPayload = {
+        tenantId: checkout.tenantId,
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        provider: checkout.provider,
+        providerCheckoutId: checkout.providerCheckoutId ?? state.providerCheckoutId,
+        ...(checkout.paymentReference ? { paymentReference: checkout.paymentReference } : {}),
+        amountCents: checkout.amountCents,
+        currency: checkout.currency,
+      };
+      await deps.bus.emit(tx, EVENTS.paymentUnknownAtProvider, alert, { jobKey: `payment-unknown:${checkout.id}` });
+      deps.logger.warn(
+        { checkoutId: checkout.id, orderId: checkout.orderId, source: opts.source },
+        'money on its way unknown to the provider; checkout closed, admins told',
+      );
+      return { outcome: 'updated', checkout: updated };
+    }
+
     if (state.state !== 'PAID' && notFoundKeeps(checkout, state)) {
       deps.logger.warn(
         { checkoutId: checkout.id, orderId: checkout.orderId, state: checkout.state, said: state.state, source: opts.source },
@@ -144,6 +187,10 @@ export async function applyCheckoutState(
         data: {
           state: next,
           providerStatus: state.providerStatus.slice(0, 200),
+          // The capture of money on its way: asked about by its id if the provider forgets the checkout (readOrder).
+          ...(next === 'PENDING' && state.paymentReference && !checkout.paymentReference
+            ? { paymentReference: state.paymentReference }
+            : {}),
           inFlightAt: inFlightAtFor(checkout, next, deps.clock.now()),
         },
       });

@@ -935,7 +935,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           }
           if (!due) continue;
           const loaded = await connections.load({ id: c.connectionId });
-          const read = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId);
+          const read = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId, { paymentReference: c.paymentReference });
           if (await leftForOtherOrder(c.provider, read, c, 'reconciliation')) continue;
           const state = await settle(loaded, c, read);
           const { checkout } = await applyCheckoutState(deps, c.id, state, { source: 'reconciliation' });

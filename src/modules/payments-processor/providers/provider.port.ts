@@ -126,6 +126,17 @@ export interface ProviderCheckoutState {
    * money on its way (APPROVED, PENDING) or reopen a closed checkout (checkout-ledger.ts, notFoundKeeps).
    */
   notFound?: true;
+  /**
+   * With `notFound`: the payment the checkout recorded (`KnownPayment.paymentReference`, PayPal's capture) was asked
+   * about by its id too and is unknown as well, or none was recorded. The ledger then ends a checkout whose money was
+   * on its way (FAILED) and tells the admins (payment.unknown_at_provider), rather than keep it blocking the order.
+   */
+  paymentNotFound?: true;
+}
+
+/** What the checkout recorded of its payment, so that an adapter can ask for it when the checkout itself is unknown. */
+export interface KnownPayment {
+  paymentReference?: string | null;
 }
 
 export interface CreatedCheckout extends ProviderCheckoutState {
@@ -263,7 +274,7 @@ export interface ProviderAdapter<C extends ProviderConnection = ProviderConnecti
   /** PayPal only: capture an APPROVED order (on return and on CHECKOUT.ORDER.APPROVED). Idempotent by request id. */
   capture?(conn: C, providerCheckoutId: string, idempotencyKey: string): Promise<ProviderCheckoutState>;
   /** Reads the checkout's current state (return page, reconciliation of checkouts whose webhook never came). */
-  getCheckout(conn: C, providerCheckoutId: string): Promise<ProviderCheckoutState>;
+  getCheckout(conn: C, providerCheckoutId: string, known?: KnownPayment): Promise<ProviderCheckoutState>;
   /** Closes an unpaid checkout so it can no longer be paid (BTCPay: mark invalid; PayPal: nothing to call, an
    *  uncaptured order lapses, so the adapter records nothing and returns; Square: nothing before charge). */
   voidCheckout(conn: C, providerCheckoutId: string): Promise<void>;

@@ -9,6 +9,7 @@ import {
   UnusableWebhookEvent,
   type PayPalConnection,
   type ProviderAdapter,
+  type KnownPayment,
   type ProviderCheckoutState,
   type ProviderRefundRecord,
   type ProviderWebhookEvent,
@@ -118,13 +119,26 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
   const client = createPayPalClient({ timeoutMs: opts.timeoutMs, now: () => opts.now().getTime() });
   const signatures = createPayPalSignatureVerifier({ trustedPrefix: opts.trustedCertPrefix, timeoutMs: opts.timeoutMs, now: opts.now });
 
-  async function readOrder(conn: PayPalConnection, providerCheckoutId: string): Promise<ProviderCheckoutState> {
+  async function readOrder(conn: PayPalConnection, providerCheckoutId: string, known?: KnownPayment): Promise<ProviderCheckoutState> {
     try {
       return fromOrder(await client.call(conn, 'GET', `/v2/checkout/orders/${encodeURIComponent(providerCheckoutId)}`, orderSchema));
     } catch (err) {
-      // PayPal forgets orders that were never approved after a while.
-      if (err instanceof ProviderRejectedError && err.httpStatus === 404)
-        return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND', notFound: true };
+      // PayPal forgets orders that were never approved after a while. A capture we recorded is asked about by its id
+      // (GET /v2/payments/captures/{id}): it tells where money on its way went when the order is gone.
+      if (err instanceof ProviderRejectedError && err.httpStatus === 404) {
+        const captureId = known?.paymentReference;
+        if (captureId) {
+          try {
+            return fromCapture(
+              providerCheckoutId,
+              await client.call(conn, 'GET', `/v2/payments/captures/${encodeURIComponent(captureId)}`, captureSchema),
+            );
+          } catch (captureErr) {
+            if (!(captureErr instanceof ProviderRejectedError && captureErr.httpStatus === 404)) throw captureErr;
+          }
+        }
+        return { providerCheckoutId, state: 'EXPIRED', providerStatus: 'RESOURCE_NOT_FOUND', notFound: true, paymentNotFound: true };
+      }
       throw err;
     }
   }
@@ -247,8 +261,8 @@ export function createPayPalAdapter(opts: PayPalAdapterOptions): ProviderAdapter
       }
     },
 
-    async getCheckout(conn, providerCheckoutId) {
-      return readOrder(conn, providerCheckoutId);
+    async getCheckout(conn, providerCheckoutId, known) {
+      return readOrder(conn, providerCheckoutId, known);
     },
 
     async voidCheckout() {

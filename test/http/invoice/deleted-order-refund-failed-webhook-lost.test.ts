@@ -84,9 +84,15 @@ describe("a deleted order's late-money refund that Square fails later, its notif
     await waitFor('the refund sent', async () =>
       (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateMoneyAction === 'REFUND_SENT' ? true : undefined,
     );
+    const before = (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateCheckedAt;
     clock.advance(2 * 3600);
-    await env.t.services.refundSweep.run();
-    expect((await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateMoneyAction).toBe('REFUND_SENT');
+    const result = await env.t.services.refundSweep.run();
+    // The sweep did read this row (claimed it: its lateCheckedAt moved to the run's time), and found nothing to flag.
+    expect(result.read).toBeGreaterThanOrEqual(1);
+    const after = await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
+    expect(after.lateCheckedAt).not.toBeNull();
+    expect(after.lateCheckedAt!.getTime()).toBeGreaterThan(before?.getTime() ?? 0);
+    expect(after.lateMoneyAction).toBe('REFUND_SENT');
     expect(await flaggedAudit(tenant.id, order.id)).toEqual([]);
   });
 });

@@ -160,6 +160,9 @@ export async function claimDeletedOrderRefundRead(db: Db, id: string, lastReadAt
   return count === 1;
 }
 
+/** The part of a run's limit kept for deleted orders' checkouts when they are due: a quarter, at least one. */
+export const deletedOrderShare = (limit: number): number => Math.max(1, Math.floor(limit / 4));
+
 export interface RefundSweepResult {
   /** Checkouts this run read at their provider. */
   read: number;
@@ -181,7 +184,11 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
     async run(limit = REFUND_SWEEP_RUN_LIMIT) {
       const result: RefundSweepResult = { read: 0, recorded: 0, failed: 0, skipped: 0 };
       const failedConnections = new Set<string>();
-      for (const c of await paidCheckoutsDueRefundRead(db, clock.now(), limit)) {
+      // A deleted order's late money sent back has a share of the run of its own (a quarter, at least one): given only
+      // what the live checkouts left, a backlog of those left them nothing, run after run.
+      const deleted = await deletedOrderCheckoutsDueRefundRead(db, clock.now(), limit);
+      const live = await paidCheckoutsDueRefundRead(db, clock.now(), limit - Math.min(deleted.length, deletedOrderShare(limit)));
+      for (const c of live) {
         if (failedConnections.has(c.connectionId)) {
           result.skipped++;
           continue;
@@ -205,8 +212,8 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
           logger.warn({ err, tenantId: c.tenantId, checkoutId: c.id }, 'the refund sweep could not record a refund made at the provider');
         }
       }
-      // A deleted order's late money sent back, with what is left of the run's limit.
-      for (const c of await deletedOrderCheckoutsDueRefundRead(db, clock.now(), limit - result.read - result.skipped)) {
+      // A deleted order's late money sent back: its share, and what the live checkouts left of the run's limit.
+      for (const c of deleted.slice(0, limit - live.length)) {
         if (failedConnections.has(c.connectionId) || !(await claimDeletedOrderRefundRead(db, c.id, c.dueAsReadAt, clock.now()))) {
           result.skipped++;
           continue;

@@ -35,7 +35,7 @@ async function clearingCheckout() {
   expect(await stateOf(checkout.id)).toBe('PENDING');
   const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
   const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
-  return { order, path, paypalOrderId, checkout, captureId, pending };
+  return { order, path, paypalOrderId, checkout, captureId, pending, back };
 }
 
 describe('PayPal answering 404 for a checkout we created', () => {
@@ -109,6 +109,16 @@ describe('PayPal answering 404 for the order of a checkout whose eCheck is clear
     env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
     clock.advance(2 * 3600);
     await runReconcileJob(db);
+    expect(env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/payments/captures/${captureId}` && r.status === 200)).toBe(
+      true,
+    );
+    expect(await stateOf(checkout.id)).toBe('PENDING');
+  });
+
+  it("the buyer reloading PayPal's return page reads its capture too: still on its way, not closed on the order's 404", async () => {
+    const { paypalOrderId, checkout, captureId, back } = await clearingCheckout();
+    env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
+    await request(env.t.app).get(`${back.pathname}${back.search}`);
     expect(env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/payments/captures/${captureId}` && r.status === 200)).toBe(
       true,
     );

@@ -371,7 +371,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       return (await retireUncharged(c)) === 'applied';
     }
     const loaded = await connections.load({ id: c.connectionId });
-    const read = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId!);
+    const read = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId!, { paymentReference: c.paymentReference });
     if (await leftForOtherOrder(c.provider, read, c, 'reconciliation (closed checkout)')) return false;
     const state = await settle(loaded, c, read);
     if (!reportsMoney(state)) return false;
@@ -412,7 +412,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       });
       if (!count) return false;
     } else {
-      state = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId);
+      state = await loaded.adapter.getCheckout(loaded.conn, c.providerCheckoutId, { paymentReference: c.paymentReference });
     }
     if (await leftForOtherOrder(c.provider, state, c, 'reconciliation (deleted order)')) return false;
     const outcome = await applyToDeletedOrderCheckout(deps, c.id, state, { source: 'reconciliation (deleted order)' });
@@ -639,7 +639,12 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       if (checkout.state === 'PAID') return checkout.unappliedAction ? 'changed' : 'paid';
       if (checkout.state === 'VOIDED') return 'changed';
       const loaded = await connections.load({ id: checkout.connectionId });
-      const state = await settle(loaded, checkout, await loaded.adapter.getCheckout(loaded.conn, checkout.providerCheckoutId));
+      // With the payment it holds: a clearing capture whose order PayPal no longer knows is read by its own id
+      // (paypal.adapter.ts getCheckout), as reconciliation does, never closed on the order's 404 alone.
+      const read = await loaded.adapter.getCheckout(loaded.conn, checkout.providerCheckoutId, {
+        paymentReference: checkout.paymentReference,
+      });
+      const state = await settle(loaded, checkout, read);
       const { checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'return' });
       // PAID by this call or by a concurrent webhook: either way, money that could not pay the order is "changed".
       if (after.state === 'PAID') return after.unappliedAction ? 'changed' : 'paid';

@@ -19,7 +19,8 @@
 //   compared and set) before it is read, so two runs at once read a checkout once. A read that fails is
 //   logged and the checkout waits its interval; the connection's other checkouts wait for the next run.
 // - A deleted order's late money sent back through PayPal or Square (deleted_order_checkouts, REFUND_SENT) by the same
-//   rules, after the live checkouts, with what is left of the run's limit: its refund failing later at the provider,
+//   rules, after the live checkouts, with a share of the run's limit of its own when due (deletedOrderShare) and what
+//   the live checkouts left: its refund failing later at the provider,
 //   the webhook lost, is learnt only here (ProviderRefundReader.learnDeletedOrderCheckout: flagged for the admins).
 //   Its reads are recorded in the kept row's lateCheckedAt (unused once money arrived: late-money.ts asks only rows
 //   that can still take money); it is read until it is FLAGGED or its refund window ends.

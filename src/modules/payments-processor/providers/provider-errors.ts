@@ -1,6 +1,7 @@
 // The port's error contract in one place for the adapters: which HTTP answers a retry may fix
 // (UPSTREAM_UNAVAILABLE, so the job or the buyer tries again) and which are final (ProviderRejectedError).
 import { AppError } from '../../../platform/errors.js';
+import { PROVIDER_NAME } from './provider-names.js';
 import { ProviderRejectedError, type ProviderId } from './provider.port.js';
 
 /** 4xx answers a retry may fix (credentials being rotated, throttling, a timeout): every other 4xx is final. */
@@ -9,8 +10,6 @@ const RETRYABLE_4XX = new Set([401, 403, 408, 429]);
 export function isRetryableStatus(status: number): boolean {
   return status >= 500 || RETRYABLE_4XX.has(status);
 }
-
-const PROVIDER_NAME: Record<ProviderId, string> = { PAYPAL: 'PayPal', SQUARE: 'Square', BTCPAY: 'BTCPay Server' };
 
 /**
  * UPSTREAM_UNAVAILABLE with the provider's words in `details.why` (status and error code, never a secret or a

@@ -4,13 +4,12 @@
 // src/adapters/discord/notifications/order-notifications.ts (once per event).
 import type { OrderDetail } from '../../../modules/orders/index.js';
 import type { PaymentEventOtherOrderPayload } from '../../../modules/shared/events.js';
+import { PROVIDER_NAME } from '../../../modules/payments-processor/providers/provider-names.js';
 import { formatMoney } from '../../../platform/money.js';
 import { COLORS, embed, type MessageData } from '../replies.js';
 
-const PROVIDER_NAMES = { PAYPAL: 'PayPal', SQUARE: 'Square', BTCPAY: 'BTCPay Server' } as const;
-
 export function eventOtherOrderAlert(alert: PaymentEventOtherOrderPayload, order: OrderDetail | null): MessageData {
-  const provider = PROVIDER_NAMES[alert.provider];
+  const provider = PROVIDER_NAME[alert.provider];
   const label = order ? `#${order.number}` : `${alert.orderId} (since deleted)`;
   const amount = alert.amountCents !== undefined ? `${formatMoney(alert.amountCents, alert.currency)} ` : '';
   const what = alert.state === 'PAID' ? 'paid' : 'on its way';

@@ -4,13 +4,12 @@
 // money arrived. Posted by src/adapters/discord/notifications/order-notifications.ts (once per checkout).
 import type { OrderDetail } from '../../../modules/orders/index.js';
 import type { PaymentUnknownAtProviderPayload } from '../../../modules/shared/events.js';
+import { PROVIDER_NAME } from '../../../modules/payments-processor/providers/provider-names.js';
 import { formatMoney } from '../../../platform/money.js';
 import { COLORS, embed, type MessageData } from '../replies.js';
 
-const PROVIDER_NAMES = { PAYPAL: 'PayPal', SQUARE: 'Square', BTCPAY: 'BTCPay Server' } as const;
-
 export function paymentUnknownAlert(alert: PaymentUnknownAtProviderPayload, order: OrderDetail | null): MessageData {
-  const provider = PROVIDER_NAMES[alert.provider];
+  const provider = PROVIDER_NAME[alert.provider];
   const label = order ? `#${order.number}` : alert.orderId;
   const amount = formatMoney(alert.amountCents, alert.currency);
   return {

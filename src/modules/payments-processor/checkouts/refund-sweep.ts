@@ -189,48 +189,50 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
       // what the live checkouts left, a backlog of those left them nothing, run after run.
       const deleted = await deletedOrderCheckoutsDueRefundRead(db, clock.now(), limit);
       const live = await paidCheckoutsDueRefundRead(db, clock.now(), limit - Math.min(deleted.length, deletedOrderShare(limit)));
-      for (const c of live) {
-        if (failedConnections.has(c.connectionId)) {
+      /**
+       * One checkout: skipped when its connection failed this run or another run claimed it first (claimed before the
+       * read: an overlapping cron run, another worker), else read; a provider that fails skips the connection's others.
+       */
+      async function readOne<C extends { id: string; tenantId: string; connectionId: string; dueAsReadAt: Date | null }>(
+        c: C,
+        claim: (db: Db, id: string, lastReadAt: Date | null, now: Date) => Promise<boolean>,
+        learn: (c: C) => Promise<{ recorded: number; failed: boolean }>,
+        whatFailed: string,
+      ): Promise<void> {
+        if (failedConnections.has(c.connectionId) || !(await claim(db, c.id, c.dueAsReadAt, clock.now()))) {
           result.skipped++;
-          continue;
-        }
-        // Claimed before the read: a run beside this one (an overlapping cron run, another worker) skips it.
-        if (!(await claimRefundRead(db, c.id, c.dueAsReadAt, clock.now()))) {
-          result.skipped++;
-          continue;
+          return;
         }
         result.read++;
         try {
-          const { recorded, failed } = await reader.learnCheckout(c);
+          const { recorded, failed } = await learn(c);
           result.recorded += recorded;
           if (failed) {
             result.failed++;
             failedConnections.add(c.connectionId);
           }
         } catch (err) {
-          // Recording failed (not the provider's read, which learnCheckout logs): the next checkout still runs.
+          // Recording failed (not the provider's read, which the reader logs): the next checkout still runs.
           result.failed++;
-          logger.warn({ err, tenantId: c.tenantId, checkoutId: c.id }, 'the refund sweep could not record a refund made at the provider');
+          logger.warn({ err, tenantId: c.tenantId, checkoutId: c.id }, whatFailed);
         }
+      }
+      for (const c of live) {
+        await readOne(
+          c,
+          claimRefundRead,
+          (x) => reader.learnCheckout(x),
+          'the refund sweep could not record a refund made at the provider',
+        );
       }
       // A deleted order's late money sent back: its share, and what the live checkouts left of the run's limit.
       for (const c of deleted.slice(0, limit - live.length)) {
-        if (failedConnections.has(c.connectionId) || !(await claimDeletedOrderRefundRead(db, c.id, c.dueAsReadAt, clock.now()))) {
-          result.skipped++;
-          continue;
-        }
-        result.read++;
-        try {
-          const { recorded, failed } = await reader.learnDeletedOrderCheckout(c);
-          result.recorded += recorded;
-          if (failed) {
-            result.failed++;
-            failedConnections.add(c.connectionId);
-          }
-        } catch (err) {
-          result.failed++;
-          logger.warn({ err, tenantId: c.tenantId, checkoutId: c.id }, "the refund sweep could not record a deleted order's failed refund");
-        }
+        await readOne(
+          c,
+          claimDeletedOrderRefundRead,
+          (x) => reader.learnDeletedOrderCheckout(x),
+          "the refund sweep could not record a deleted order's failed refund",
+        );
       }
       if (result.recorded || result.failed) logger.info({ ...result }, 'refund sweep: refunds made at the provider read');
       return result;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly } from '../helpers/expect-only.js';
 
 const db = () => testDb();
@@ -67,10 +67,7 @@ describe.skipIf(!runBrowserTests)('Shop settings: payment methods and joined rul
     await input(who, 'paymentInstructions.ZELLE.handle').waitFor();
   }
   async function save(who: BrowserSession, id: string): Promise<{ notice?: { message: string; type: string } }> {
-    const [resp] = await Promise.all([
-      who.page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${id}/edit`), { timeout: 60_000 }),
-      who.page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(who.page, `/records/${id}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly } from '../helpers/expect-only.js';
 
 const db = () => testDb();
@@ -60,12 +60,7 @@ describe.skipIf(!runBrowserTests)('Shop settings saved by two admins at once', (
     await input(who, 'paymentInstructions.VENMO_P2P.handle').waitFor();
   }
   async function save(who: BrowserSession): Promise<{ notice?: { message: string; type: string } }> {
-    const [resp] = await Promise.all([
-      who.page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${tenantId}/edit`), {
-        timeout: 60_000,
-      }),
-      who.page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(who.page, `/records/${tenantId}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
 

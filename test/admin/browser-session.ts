@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request, type Response } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { CSRF_COOKIE, CSRF_FIELD } from '../../src/surfaces/admin/auth/csrf.js';
 import { PASSWORD } from './admin-helpers.js';
@@ -269,4 +269,54 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
     },
   };
   return session;
+}
+
+/** How long a pressed Save may take to send its request before it is pressed again (once). */
+const SAVE_SENT_WITHIN_MS = 30_000;
+/** How long the panel may take to answer a save once sent (a busy 2-core machine running other browser files). */
+const SAVE_ANSWERED_WITHIN_MS = 180_000;
+
+/**
+ * Presses the form's Save and returns the panel's answer to the POST whose URL includes `urlPart` (the
+ * record's `/records/<id>/edit`). A press that sent nothing within SAVE_SENT_WITHIN_MS is reported and pressed
+ * again, once, as a person would (in CI, 2026-12-07, a save's answer never came in 60 s and the failure could
+ * not say whether the press sent anything); a form whose Save never sends fails on the second press as on the
+ * first. The answer has SAVE_ANSWERED_WITHIN_MS, and a timeout says whether the request had left.
+ */
+export async function pressSave(page: Page, urlPart: string): Promise<Response> {
+  const isSave = (r: Request) => r.method() === 'POST' && r.url().includes(urlPart);
+  const button = page.locator('[data-testid="button-save"]').first();
+  let sentAt = 0;
+  let markSent: () => void = () => undefined;
+  const sentOnce = new Promise<true>((resolve) => (markSent = () => resolve(true)));
+  const onRequest = (r: Request) => {
+    if (!isSave(r) || sentAt) return;
+    sentAt = Date.now();
+    markSent();
+  };
+  page.on('request', onRequest);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = page.waitForResponse((r) => isSave(r.request()), { timeout: SAVE_ANSWERED_WITHIN_MS });
+    answer.catch(() => undefined); // awaited below; a click that throws first must not leave it unhandled
+    await button.click();
+    const sent = await Promise.race([
+      sentOnce,
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), SAVE_SENT_WITHIN_MS))),
+    ]);
+    if (!sent) {
+      const state = await button
+        .evaluate((b) => `${(b as HTMLButtonElement).disabled ? 'disabled' : 'enabled'}, "${b.textContent ?? ''}"`)
+        .catch((err: unknown) => `unreadable: ${String(err).slice(0, 100)}`);
+      console.warn(`[pressSave] Save (${state}) sent nothing in ${SAVE_SENT_WITHIN_MS / 1000} s at ${page.url()}; pressing it again`);
+      await button.click();
+    }
+    return await answer.catch((err: unknown) => {
+      const left = sentAt ? `the request left ${Math.round((Date.now() - sentAt) / 1000)} s before` : 'no request left';
+      throw new Error(`the save was not answered (${left}): ${String(err).slice(0, 200)}`);
+    });
+  } finally {
+    clearTimeout(timer);
+    page.off('request', onRequest);
+  }
 }

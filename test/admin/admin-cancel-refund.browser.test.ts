@@ -18,7 +18,7 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -135,10 +135,7 @@ describe.skipIf(!runBrowserTests)('a Save that cancels a paid order asks to conf
   }
   async function save(orderId: string): Promise<{ notice?: { message: string; type: string } }> {
     const { page } = browser;
-    const [resp] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${orderId}/edit`), { timeout: 60_000 }),
-      page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(page, `/records/${orderId}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
 

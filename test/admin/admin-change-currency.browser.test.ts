@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { loggedIn, startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly, type Row } from '../helpers/expect-only.js';
 import { failingLoad } from './failing-load.js';
 
@@ -336,12 +336,7 @@ describe.skipIf(!runBrowserTests)("Change currency: a shop's currency and every 
       await page.goto(`${app.baseUrl}/admin/resources/Tenant/records/${s.tenantId}/edit`);
       await expect.poll(() => page.locator('[name="currency"]').first().inputValue(), { timeout: 60_000 }).toBe('USD');
       await page.locator('[name="currency"]').fill('EUR');
-      const [resp] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${s.tenantId}/edit`), {
-          timeout: 60_000,
-        }),
-        page.locator('[data-testid="button-save"]').first().click(),
-      ]);
+      const resp = await pressSave(page, `/records/${s.tenantId}/edit`);
       const refusal =
         'The currency cannot change from USD to EUR: 1 active product, 1 shipping type and 1 discount are priced in USD. ' +
         'Amounts are not converted. Use "Change currency" on Shop settings instead: it asks for each amount in EUR and ' +

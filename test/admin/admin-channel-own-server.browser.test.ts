@@ -9,7 +9,7 @@ import { FakeDiscordApi } from '../../src/dev/fake-discord-api.js';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 const db = () => testDb();
 const f = () => factories();
@@ -53,12 +53,7 @@ describe.skipIf(!runBrowserTests)("Shop settings: the admin channel is one of th
     await input('paymentInstructions.VENMO_P2P.handle').waitFor();
   }
   async function save(): Promise<{ notice?: { message: string; type: string } }> {
-    const [resp] = await Promise.all([
-      browser.page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${shop.tenant.id}/edit`), {
-        timeout: 60_000,
-      }),
-      browser.page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(browser.page, `/records/${shop.tenant.id}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
   const typed = async () => ({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { login, PASSWORD, startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 const f = () => factories();
 
@@ -42,10 +42,7 @@ describe.skipIf(!runBrowserTests)('own password set in Admin users', () => {
       const next = 'a long new passphrase for this admin';
       await page.goto(`${app.baseUrl}/admin/resources/AdminUser/records/${owner.id}/edit`);
       await page.locator('[name="password"]').fill(next);
-      const [saved] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${owner.id}/edit`)),
-        page.locator('[data-testid="button-save"]').first().click(),
-      ]);
+      const saved = await pressSave(page, `/records/${owner.id}/edit`);
       expect(((await saved.json()) as { notice?: { type: string } }).notice?.type).toBe('success');
       // Only the password changed.
       const after = await testDb().adminUser.findUniqueOrThrow({ where: { id: owner.id } });

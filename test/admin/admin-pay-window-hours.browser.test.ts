@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly } from '../helpers/expect-only.js';
 
 const db = () => testDb();
@@ -52,10 +52,7 @@ describe.skipIf(!runBrowserTests)('Shop settings: a pay window typed in hours wi
     await input('paymentWindowMinutes.VENMO_P2P').waitFor();
   }
   async function save(): Promise<{ notice?: { message: string; type: string } }> {
-    const [resp] = await Promise.all([
-      page().waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${tenantId}/edit`), { timeout: 60_000 }),
-      page().locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(page(), `/records/${tenantId}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { newFormDriver } from './new-form-driver.js';
 import { expectOnly } from '../helpers/expect-only.js';
 import { SESSION_COOKIE } from '../../src/surfaces/admin/auth/admin-session.js';
@@ -49,10 +49,7 @@ describe.skipIf(!runBrowserTests)("a shop's prices stay in its currency", () => 
   }
   async function save(id: string): Promise<{ notice?: { message: string; type: string } }> {
     const { page } = browser;
-    const [resp] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${id}/edit`), { timeout: 60_000 }),
-      page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(page, `/records/${id}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
   const underField = (field: string, message: string) =>

@@ -10,7 +10,7 @@ import { testDb } from '../helpers/db.js';
 import { PAY_WINDOW_RULE } from '../../src/modules/order-expiry/pay-window.js';
 import { paymentInstructionsText } from '../../src/surfaces/discord/views/payment-methods.view.js';
 import { loggedIn, saveAsTheForm, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly } from '../helpers/expect-only.js';
 
 const db = () => testDb();
@@ -59,10 +59,7 @@ describe.skipIf(!runBrowserTests)("Shop settings: the payment methods' fields an
     await input('paymentInstructions.VENMO_P2P.handle').waitFor();
   }
   async function save(): Promise<{ notice?: { message: string; type: string } }> {
-    const [resp] = await Promise.all([
-      page().waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${tenantId}/edit`), { timeout: 60_000 }),
-      page().locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(page(), `/records/${tenantId}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
 

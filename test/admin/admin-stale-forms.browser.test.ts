@@ -6,7 +6,7 @@ import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { adminCtx } from '../helpers/actors.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { expectOnly } from '../helpers/expect-only.js';
 
 const db = () => testDb();
@@ -39,10 +39,7 @@ describe.skipIf(!runBrowserTests)('a stale edit form keeps what others changed',
   }
   async function save(id: string): Promise<{ notice?: { message: string; type: string } }> {
     const { page } = browser;
-    const [resp] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${id}/edit`), { timeout: 60_000 }),
-      page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(page, `/records/${id}/edit`);
     return (await resp.json()) as { notice?: { message: string; type: string } };
   }
 

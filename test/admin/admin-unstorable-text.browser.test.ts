@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 describe.skipIf(!runBrowserTests)('text that cannot be stored, in a panel form in a browser', () => {
   const f = factories();
@@ -34,10 +34,7 @@ describe.skipIf(!runBrowserTests)('text that cannot be stored, in a panel form i
     const name = page.locator('input[name="name"]');
     await name.waitFor();
     await name.fill('Felt\u0000hat');
-    const [resp] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${product.id}/edit`), { timeout: 60_000 }),
-      page.locator('[data-testid="button-save"]').first().click(),
-    ]);
+    const resp = await pressSave(page, `/records/${product.id}/edit`);
     expect(resp.status()).toBe(200);
     await page.getByText('This field contains a NUL character').first().waitFor();
     await page.getByText('Nothing was saved: Name holds text that cannot be saved.').first().waitFor();

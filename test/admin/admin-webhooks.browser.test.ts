@@ -11,7 +11,7 @@ import { TEST_SECRETS_KEYS } from '../helpers/app.js';
 import { testDb } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, pressSave, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 let app: RunningAdmin;
 let browser: BrowserSession;
@@ -143,10 +143,7 @@ describe.runIf(runBrowserTests)('webhook endpoints in the panel (Chromium)', () 
       const before = await testDb().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
 
       await description.fill('ERP');
-      const [resp] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/records/${endpoint.id}/edit`)),
-        page.locator('[data-testid="button-save"]').first().click(),
-      ]);
+      const resp = await pressSave(page, `/records/${endpoint.id}/edit`);
       expect(((await resp.json()) as { notice?: unknown }).notice).toEqual({
         type: 'success',
         message: 'Webhook endpoint saved. It is disabled: nothing is sent to it.',

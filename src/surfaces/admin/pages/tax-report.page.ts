@@ -20,8 +20,11 @@ export function taxReportPage(services: Services, component: string): { handler:
     if (!admin?.tenantId)
       return { forbidden: true, notice: { type: 'error', message: 'Tax reports belong to a shop: sign in as one of its admins.' } };
     const raw = (request.query as Record<string, unknown> | undefined)?.months;
+    // Digits only ("6"): Number() read "1e1" as 10 and "0x10" as 16, months the page never links to. Anything else
+    // is no number (NaN), which the report refuses in its own words, as it does one out of its range.
+    const months = raw === undefined ? 12 : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     try {
-      const report = await services.taxReport.monthly(admin.tenantId, raw === undefined ? 12 : Number(raw));
+      const report = await services.taxReport.monthly(admin.tenantId, months);
       // An amount per currency: the shop's, then those of orders placed before it changed its currency
       // ("CA$3.00 + US$7.00"); amounts in two currencies are never added up.
       const m = (own: number, others: { currency: string; cents: number }[]) =>

@@ -47,6 +47,7 @@ import { lines, moneyInputExample } from '../schemas/form-fields.js';
 import { shopTimeZone } from '../shop-time-zone.js';
 import { likeLiteral } from '../../../platform/db/like-text.js';
 import { PROCESSOR_REFUND_OUTCOME, refundMoneyBack, refundRecordedWords } from '../../../modules/refunds/refund-money-back.js';
+import { LINE_QUANTITY_MAX } from '../components/whole-quantity.js';
 import { processorRefundOutcomes } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
 
 /** Statuses in which money was taken and not all of it returned: refunds apply (mirrors the module's PAID_STATUSES). */
@@ -56,10 +57,10 @@ const REFUNDABLE: readonly string[] = ['PAID', 'FULFILLING', 'SHIPPED', 'COMPLET
 const optionalText = z.string().nullable().optional();
 
 /** One line as the quantity inputs post it (components/order-lines-edit.tsx, components/refund-form.tsx). */
-const QUANTITY = 'a quantity is a whole number from 0 to 100000';
+const QUANTITY = `a quantity is a whole number from 0 to ${LINE_QUANTITY_MAX}`;
 const quantityLine = z.object({
   productId: z.string().trim().min(1).max(100),
-  quantity: z.number({ error: QUANTITY }).int(QUANTITY).min(0, QUANTITY).max(100_000, QUANTITY),
+  quantity: z.number({ error: QUANTITY }).int(QUANTITY).min(0, QUANTITY).max(LINE_QUANTITY_MAX, QUANTITY),
 });
 
 /** A JSON list posted in one form field; VALIDATION_FAILED naming the field when it is not that list. */

@@ -80,6 +80,9 @@ export function useProvidersApp(clock?: Clock, appEnv: Record<string, string> = 
       logger: current.t.services.logger,
       concurrency: 2,
       pollIntervalMs: 50,
+      // Not the crontab, as in paypal-fixtures.ts: its wall-clock runs would read the file's checkouts mid-test. The
+      // tests run a cron task when they mean to (runCronJob in reconcile-job.ts).
+      crontab: false,
     });
   });
   afterAll(async () => {

@@ -14,11 +14,15 @@ export interface PlacedOrder {
   created: boolean;
 }
 
-/** `reviewed`: place the order only at the quote the customer last reviewed (QUOTE_CHANGED otherwise; checkout/quote/quote-consent.ts). */
+/**
+ * `reviewed`: place the order only at the quote the customer last reviewed (QUOTE_CHANGED otherwise;
+ * checkout/quote/quote-consent.ts). `shownIn`: the surface's message it was pressed on (a Discord flow message), which
+ * says, once its session has ended, what that press was for (checkout/submit/read-submission.ts).
+ */
 export type SubmitOrder = (
   tenantId: string,
   customerId: string,
-  input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string } },
+  input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string }; shownIn?: string },
 ) => Promise<PlacedOrder>;
 
 export interface OrderService extends OrderQueryService {

@@ -225,15 +225,16 @@ export function loadSessionById(
  * with its order when it was submitted; null without one. It says what a click on a screen of a session that just
  * ended was for: a Cancel says it was already cancelled or placed. `placed`: the last one that became an order, even
  * when a later one was cancelled or ran out since (a repeat Confirm on a placed order's review answers with that
- * order, not "no order in progress", which invites buying again). A customer's sessions follow one another (one
- * active slot), so the last started is the last ended.
+ * order, not "no order in progress", which invites buying again). `shownIn`: the last one recorded as shown in that
+ * surface message (shownIn/recordMessage), so a press on a message says what that message's own session became. A
+ * customer's sessions follow one another (one active slot), so the last started is the last ended.
  */
 export async function lastEndedSession(
   db: SqlTarget,
   tenantId: string,
   customerId: string,
   since: Date,
-  opts: { placed?: boolean } = {},
+  opts: { placed?: boolean; shownIn?: string } = {},
 ): Promise<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null } | null> {
   const [row] = await queryRows<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null }>(
     db,
@@ -242,6 +243,7 @@ export async function lastEndedSession(
     FROM order_sessions s LEFT JOIN orders o ON o."tenantId" = s."tenantId" AND o."sessionId" = s.id
     WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL AND s."updatedAt" >= ${since}
       ${opts.placed ? Prisma.sql`AND o.id IS NOT NULL` : Prisma.empty}
+      ${opts.shownIn !== undefined ? Prisma.sql`AND ${opts.shownIn}::text = ANY(s."flowMessageIds")` : Prisma.empty}
     ORDER BY s."createdAt" DESC, s.id DESC LIMIT 1`,
   );
   return row ?? null;

@@ -18,12 +18,16 @@ export async function existingOrder(runner: SqlRunner, tenantId: string, session
 
 export type Submission = { session: LoadedSession & { extra?: unknown } } | { placed: PlacedOrder };
 
-/** NOT_FOUND without a session (and no recent order), SESSION_EXPIRED (the session is ended on the way). */
+/**
+ * NOT_FOUND without a session (and no recent order), SESSION_EXPIRED (the session is ended on the way). `shownIn`: the
+ * surface's message the submit was pressed on (a Discord flow message), when there is one.
+ */
 export async function readSubmission(
   deps: { sql: SqlClient; clock: SessionClock; discounts: DiscountService },
   tenantId: string,
   customerId: string,
   now: Date,
+  shownIn?: string,
 ): Promise<Submission> {
   const { sql, clock, discounts } = deps;
   // The discount rows come with the session (one round trip); which are eligible is decided once priced.
@@ -32,8 +36,12 @@ export async function readSubmission(
   });
   if (!session) {
     // A repeat click after the session was submitted: answer with that order rather than an error (also when a
-    // later session was cancelled or ran out since).
-    const last = await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(now), { placed: true });
+    // later session was cancelled or ran out since). Pressed on a message an ended session was shown in, that
+    // session says what the click was for: its order, or nothing in progress when it ended without one (a later
+    // session's review, cancelled, is not the order placed before it).
+    const since = clock.withinTtlSince(now);
+    const shown = shownIn === undefined ? null : await lastEndedSession(sql, tenantId, customerId, since, { shownIn });
+    const last = shown ?? (await lastEndedSession(sql, tenantId, customerId, since, { placed: true }));
     const placed = last?.orderId ? await existingOrder(sql, tenantId, last.id) : null;
     if (placed) return { placed };
     throw noSession();

@@ -55,6 +55,11 @@ const submitSchema = z.object({
    * (QUOTE_CHANGED otherwise, with what changed). Customer surfaces always pass it.
    */
   reviewed: z.object({ fingerprint: z.string().regex(FINGERPRINT).optional() }).optional(),
+  /**
+   * The surface's message the submit was pressed on (a Discord flow message's id), when there is one: with no active
+   * session, the answer is about the session that message showed (read-submission.ts).
+   */
+  shownIn: z.string().min(1).max(64).optional(),
 });
 
 /** How many times submit starts over when what it quoted changed underneath it. */
@@ -69,9 +74,10 @@ export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
     customerId: string,
     memberRoleIds: string[],
     reviewed: { fingerprint?: string } | undefined,
+    shownIn: string | undefined,
   ): Promise<PlacedOrder> {
     const now = clock.now();
-    const read = await readSubmission(stepDeps, tenantId, customerId, now);
+    const read = await readSubmission(stepDeps, tenantId, customerId, now, shownIn);
     if ('placed' in read) return read.placed;
     const quote = await quoteSubmission(stepDeps, read.session, { tenantId, customerId, memberRoleIds, now });
     return placeOrder(stepDeps, read.session, quote, { tenantId, customerId, memberRoleIds, reviewed, now });
@@ -83,10 +89,10 @@ export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
    * product; nothing is written and the session stays submittable), TAX_SERVICE_UNAVAILABLE, QUOTE_CHANGED.
    */
   return async function submit(tenantId, customerId, input) {
-    const { memberRoleIds, reviewed } = parseInput(submitSchema, input, 'submit');
+    const { memberRoleIds, reviewed, shownIn } = parseInput(submitSchema, input, 'submit');
     for (let i = 0; ; i++) {
       try {
-        return await attempt(tenantId, customerId, memberRoleIds, reviewed);
+        return await attempt(tenantId, customerId, memberRoleIds, reviewed, shownIn);
       } catch (err) {
         if (!(err instanceof StaleQuote)) throw err;
         if (i >= STALE_RETRIES)

@@ -241,6 +241,7 @@ export async function submitReviewed(
     const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, {
       memberRoleIds: ctx.memberRoleIds,
       reviewed: { fingerprint },
+      shownIn: flowMessageId(ctx),
     });
     return await placed(order, created);
   } catch (err) {

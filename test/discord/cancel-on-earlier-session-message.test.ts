@@ -3,43 +3,22 @@
 // was pressed on is now recorded on its session; a Cancel on a message recorded only for ended sessions cancels
 // nothing, says so, and replaces that stale message (its buttons go).
 import { describe, expect, it } from 'vitest';
-import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import {
-  commandInteraction,
-  componentInteraction,
-  customIdsOf,
-  interact,
-  member,
-  messageOf,
-  modalInteraction,
-  textOf,
-  useHarness,
-} from './harness.js';
-import { walkToReview } from './flows.js';
+import { laterSessionOnItsOwnMessage, runOutSessions, sessionOnOneMessage } from './earlier-session-fixture.js';
+import { componentInteraction, customIdsOf, interact, textOf, useHarness } from './harness.js';
 
-const f = factories();
 const db = testDb();
 const h = useHarness();
 
 async function customerWithEarlierSessionMessage() {
-  const s = await f.shop();
-  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
-  const productId = s.products[0]!.id;
   // Session A, walked to its review on one message.
-  const a = snowflake();
-  const { review } = await walkToReview(h, as, { productId, shippingTypeId: s.shippingType.id, messageId: a });
+  const a = await sessionOnOneMessage(h);
+  const { review } = a.walk;
   expect(customIdsOf(review)).toContain('order:cancel');
   // A runs out; /order opens session B on a new message, and an item goes into it there.
-  await db.orderSession.updateMany({ where: { tenantId: s.tenant.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-  const b = snowflake();
-  const startB = await interact(h, commandInteraction(as, 'order'));
-  const addressB = await interact(
-    h,
-    modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '2' }, { ...messageOf(startB), id: b }),
-  );
-  const active = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } });
-  return { s, as, staleReview: { ...messageOf(review), id: a }, currentScreen: { ...messageOf(addressB), id: b }, current: active };
+  await runOutSessions(a.s.tenant.id);
+  const b = await laterSessionOnItsOwnMessage(h, a, '2');
+  return { s: a.s, as: a.as, staleReview: a.on(review), currentScreen: b.screen, current: b.session };
 }
 
 describe('Cancel on a message of an earlier, ended /order session', () => {

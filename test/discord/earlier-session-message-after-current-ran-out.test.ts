@@ -4,40 +4,21 @@
 // now counts as ended for that check, as the rest of the flow treats it: the old message's steps start and act on a
 // new session, and its Cancel is not refused.
 import { describe, expect, it } from 'vitest';
-import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import {
-  commandInteraction,
-  componentInteraction,
-  customIdsOf,
-  interact,
-  member,
-  messageOf,
-  modalInteraction,
-  textOf,
-  useHarness,
-} from './harness.js';
-import { ELM_ST, walkToReview } from './flows.js';
+import { laterSessionOnItsOwnMessage, runOutSessions, sessionOnOneMessage } from './earlier-session-fixture.js';
+import { ELM_ST } from './flows.js';
+import { componentInteraction, customIdsOf, interact, modalInteraction, textOf, useHarness } from './harness.js';
 
-const f = factories();
 const db = testDb();
 const h = useHarness();
 
 /** Session A walked to review on message M and ran out; session B opened on message N, then ran out too. */
 async function earlierMessageWhileCurrentRanOut() {
-  const s = await f.shop();
-  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
-  const productId = s.products[0]!.id;
-  const m = snowflake();
-  const { start } = await walkToReview(h, as, { productId, shippingTypeId: s.shippingType.id, messageId: m });
-  const ranOut = () => db.orderSession.updateMany({ where: { tenantId: s.tenant.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-  await ranOut();
-  const startB = await interact(h, commandInteraction(as, 'order'));
-  await interact(h, modalInteraction(as, `order:qty-modal:${productId}`, { quantity: '1' }, { ...messageOf(startB), id: snowflake() }));
-  const b = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } });
-  await ranOut();
-  const on = (res: Parameters<typeof messageOf>[0]) => ({ ...messageOf(res), id: m });
-  return { s, as, productId, start, on, b };
+  const a = await sessionOnOneMessage(h);
+  await runOutSessions(a.s.tenant.id);
+  const { session: b } = await laterSessionOnItsOwnMessage(h, a, '1');
+  await runOutSessions(a.s.tenant.id);
+  return { s: a.s, as: a.as, productId: a.productId, start: a.walk.start, on: a.on, b };
 }
 
 describe("an earlier session's /order message pressed while the current session has run out", () => {

@@ -4,12 +4,11 @@
 // Each is now refused before the step, with why, and the stale message is replaced (its menus go); the open session
 // is left as it was.
 import { describe, expect, it } from 'vitest';
-import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { componentInteraction, customIdsOf, interact, member, messageOf, modalInteraction, textOf, useHarness } from './harness.js';
+import { runOutSessions, sessionOnOneMessage } from './earlier-session-fixture.js';
+import { componentInteraction, customIdsOf, interact, modalInteraction, textOf, useHarness } from './harness.js';
 import { ELM_ST, walkToReview } from './flows.js';
 
-const f = factories();
 const db = testDb();
 const h = useHarness();
 
@@ -18,15 +17,10 @@ const h = useHarness();
  * The screens of A, as Discord echoes that message (its one id), and B's row.
  */
 async function earlierScreensWithCurrentSession() {
-  const s = await f.shop();
-  const as = { guildId: s.guild.id, user: member({ id: s.customer.discordUserId }) };
-  const walk = { productId: s.products[0]!.id, shippingTypeId: s.shippingType.id };
-  const a = snowflake();
-  const earlier = await walkToReview(h, as, { ...walk, messageId: a });
-  await db.orderSession.updateMany({ where: { tenantId: s.tenant.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-  await walkToReview(h, as, walk);
+  const { s, as, productId, walk: earlier, on } = await sessionOnOneMessage(h);
+  await runOutSessions(s.tenant.id);
+  await walkToReview(h, as, { productId, shippingTypeId: s.shippingType.id });
   const current = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 }, include: { items: true } });
-  const on = (res: Parameters<typeof messageOf>[0]) => ({ ...messageOf(res), id: a });
   const savedAddressId = (await db.address.findFirstOrThrow({ where: { customerId: s.customer.id } })).id;
   return { s, as, earlier, on, current, savedAddressId };
 }

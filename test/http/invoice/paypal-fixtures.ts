@@ -108,6 +108,7 @@ export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string>
   /**
    * A PayPal order of 42.50 due in three days whose buyer paid by eCheck while our endpoint was down: the checkout is
    * clearing (PENDING) and PayPal's PAYMENT.CAPTURE.PENDING event (`pending`) was never delivered, kept to retry.
+   * `back`: PayPal's return to us, which the buyer may load again.
    */
   async function clearingPayPalCheckout() {
     const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
@@ -122,7 +123,7 @@ export function usePayPalApp(clock: MovableClock, appEnv: Record<string, string>
     const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
     const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
     expect(pending.status).toBeUndefined(); // never delivered
-    return { order, path, paypalOrderId, checkout, captureId, pending };
+    return { order, path, paypalOrderId, checkout, captureId, pending, back };
   }
 
   /**

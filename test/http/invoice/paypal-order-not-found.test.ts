@@ -18,25 +18,10 @@ import { runReconcileJob } from './reconcile-job.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, payPalOrder, startCheckout, discordApi } = usePayPalApp(clock);
+const { env, payPalOrder, startCheckout, clearingPayPalCheckout, discordApi } = usePayPalApp(clock);
 
 const page = async (path: string) => (await request(env.t.app).get(path).expect(200)).text;
 const stateOf = async (id: string) => (await db.paymentCheckout.findUniqueOrThrow({ where: { id } })).state;
-
-/** A checkout whose eCheck is clearing (PENDING), its PAYMENT.CAPTURE.PENDING event never delivered yet. */
-async function clearingCheckout() {
-  const { order, path } = await payPalOrder({ paymentStatus: 'pending' });
-  await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
-  const { paypalOrderId, checkout } = await startCheckout(path);
-  env.paypal.dropWebhooks = true;
-  const back = new URL(env.paypal.approve(paypalOrderId, 'echeck'));
-  await request(env.t.app).get(`${back.pathname}${back.search}`).expect(303);
-  env.paypal.dropWebhooks = false;
-  expect(await stateOf(checkout.id)).toBe('PENDING');
-  const captureId = env.paypal.orders.get(paypalOrderId)!.captures[0]!.id;
-  const pending = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.PENDING' && w.body.includes(captureId))!;
-  return { order, path, paypalOrderId, checkout, captureId, pending, back };
-}
 
 describe('PayPal answering 404 for a checkout we created', () => {
   it('an OPEN checkout (never approved) is EXPIRED by the reconciliation; the buyer can pay again', async () => {
@@ -51,7 +36,7 @@ describe('PayPal answering 404 for a checkout we created', () => {
   });
 
   it('a checkout whose eCheck is clearing stays on its way through the reconciliation', async () => {
-    const { path, paypalOrderId, checkout } = await clearingCheckout();
+    const { path, paypalOrderId, checkout } = await clearingPayPalCheckout();
     env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
     clock.advance(2 * 3600);
     await runReconcileJob(db);
@@ -65,7 +50,7 @@ describe('PayPal answering 404 for a checkout we created', () => {
   });
 
   it('PENDING, then DENIED, then the PENDING event retried with its read-back answered 404: the checkout stays failed', async () => {
-    const { path, paypalOrderId, checkout, captureId, pending } = await clearingCheckout();
+    const { path, paypalOrderId, checkout, captureId, pending } = await clearingPayPalCheckout();
     env.paypal.denyPendingCapture(captureId);
     await env.paypal.settle();
     await waitFor('the checkout failed', async () => ((await stateOf(checkout.id)) === 'FAILED' ? true : undefined));
@@ -104,7 +89,7 @@ describe('PayPal answering 404 for an APPROVED checkout with no capture recorded
 
 describe('PayPal answering 404 for the order of a checkout whose eCheck is clearing (PENDING)', () => {
   it('its capture, read by its id, keeps it on its way', async () => {
-    const { paypalOrderId, checkout, captureId } = await clearingCheckout();
+    const { paypalOrderId, checkout, captureId } = await clearingPayPalCheckout();
     expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).paymentReference).toBe(captureId);
     env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
     clock.advance(2 * 3600);
@@ -116,7 +101,7 @@ describe('PayPal answering 404 for the order of a checkout whose eCheck is clear
   });
 
   it("the buyer reloading PayPal's return page reads its capture too: still on its way, not closed on the order's 404", async () => {
-    const { paypalOrderId, checkout, captureId, back } = await clearingCheckout();
+    const { paypalOrderId, checkout, captureId, back } = await clearingPayPalCheckout();
     env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
     await request(env.t.app).get(`${back.pathname}${back.search}`);
     expect(env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/payments/captures/${captureId}` && r.status === 200)).toBe(
@@ -126,7 +111,7 @@ describe('PayPal answering 404 for the order of a checkout whose eCheck is clear
   });
 
   it('its capture unknown too: closed FAILED (no longer blocking the order), the admins told once', async () => {
-    const { order, path, paypalOrderId, checkout, captureId } = await clearingCheckout();
+    const { order, path, paypalOrderId, checkout, captureId } = await clearingPayPalCheckout();
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: order.tenantId } });
     env.paypal.failReads(new RegExp(`^/v2/checkout/orders/${paypalOrderId}$`), '404', 10);
     env.paypal.failReads(new RegExp(`^/v2/payments/captures/${captureId}$`), '404', 10);

@@ -286,18 +286,22 @@ const SAVE_ANSWERED_WITHIN_MS = 180_000;
 export async function pressSave(page: Page, urlPart: string): Promise<Response> {
   const isSave = (r: Request) => r.method() === 'POST' && r.url().includes(urlPart);
   const button = page.locator('[data-testid="button-save"]').first();
+  // This call's own requests: an answer to an earlier call's (a second press's, late) is not this save's.
+  const mine = new Set<Request>();
   let sentAt = 0;
   let markSent: () => void = () => undefined;
   const sentOnce = new Promise<true>((resolve) => (markSent = () => resolve(true)));
   const onRequest = (r: Request) => {
-    if (!isSave(r) || sentAt) return;
+    if (!isSave(r)) return;
+    mine.add(r);
+    if (sentAt) return;
     sentAt = Date.now();
     markSent();
   };
   page.on('request', onRequest);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const answer = page.waitForResponse((r) => isSave(r.request()), { timeout: SAVE_ANSWERED_WITHIN_MS });
+    const answer = page.waitForResponse((r) => mine.has(r.request()), { timeout: SAVE_ANSWERED_WITHIN_MS });
     answer.catch(() => undefined); // awaited below; a click that throws first must not leave it unhandled
     await button.click();
     const sent = await Promise.race([
@@ -309,7 +313,12 @@ export async function pressSave(page: Page, urlPart: string): Promise<Response> 
         .evaluate((b) => `${(b as HTMLButtonElement).disabled ? 'disabled' : 'enabled'}, "${b.textContent ?? ''}"`)
         .catch((err: unknown) => `unreadable: ${String(err).slice(0, 100)}`);
       console.warn(`[pressSave] Save (${state}) sent nothing in ${SAVE_SENT_WITHIN_MS / 1000} s at ${page.url()}; pressing it again`);
-      await button.click();
+      // Not when the first press's request left meanwhile (AdminJS greys Save out while a save is on its way, and
+      // a save answered may leave the form): the answer to that one is awaited instead.
+      if (!sentAt)
+        await button.click({ timeout: 5_000 }).catch((err: unknown) => {
+          console.warn(`[pressSave] the second press did not happen: ${String(err).slice(0, 200)}`);
+        });
     }
     return await answer.catch((err: unknown) => {
       const left = sentAt ? `the request left ${Math.round((Date.now() - sentAt) / 1000)} s before` : 'no request left';

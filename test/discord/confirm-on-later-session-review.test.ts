@@ -1,7 +1,7 @@
 // Confirm pressed on the review of a later order that the customer then cancelled answered with the order placed before
 // it ("Order #1 ... placed"), as if this Confirm had placed the second one. A Confirm on a flow message says what that
 // message's own session became: its order when it was placed, otherwise nothing is in progress. A Confirm on a
-// message never recorded (no message id, or one no session showed) still answers with the last placed order.
+// message no session showed still answers with the last placed order.
 import { describe, expect, it } from 'vitest';
 import { factories, snowflake } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -44,6 +44,9 @@ describe("Confirm on a later session's review, after that session ended without 
     // A's own review, pressed again, still answers with A.
     const again = await interact(h, componentInteraction(as, confirmA, { message: { ...messageOf(first.review), id: m } }));
     expect(textOf(again)).toContain(`#${orderA.number}`);
+    // And on a message no session was shown in (from before messages were recorded): the last placed order, A.
+    const unrecorded = { ...messageOf(first.review), id: snowflake() };
+    expect(textOf(await interact(h, componentInteraction(as, confirmA, { message: unrecorded })))).toContain(`#${orderA.number}`);
     expect(await db.order.count({ where: { tenantId: s.tenant.id } })).toBe(1);
   });
 });

@@ -32,6 +32,7 @@ import { emitOtherOrderMoney, namesOtherOrder, otherOrderWhy, reportsMoney, type
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
+import { claimReconcileRead, openCheckoutsDueReconcile, RECONCILE_RUN_LIMIT } from './reconcile-reads.js';
 import { keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
 import { recordWebhookEvent, UNUSABLE_OUTCOME } from './webhook-event-record.js';
@@ -119,8 +120,12 @@ export interface CheckoutService {
    * (bound and applied instead).
    * Closed checkouts (FAILED/VOIDED/EXPIRED) that can still end up with money are asked about too, less and
    * less often, within their provider's window (`late`: how many were asked; late-money.ts).
+   * At most `limit` open checkouts (RECONCILE_RUN_LIMIT), the least recently taken by a run first (reconcile-reads.ts).
    */
-  reconcile(olderThanMinutes: number): Promise<{ checked: number; changed: number; errors: number; expired: number; late: number }>;
+  reconcile(
+    olderThanMinutes: number,
+    limit?: number,
+  ): Promise<{ checked: number; changed: number; errors: number; expired: number; late: number }>;
   /** Job body: refunds a checkout's unapplied money through its provider; FLAGGED when the provider refuses. */
   refundUnapplied(checkoutId: string, job: { attempt: number; maxAttempts: number }): Promise<void>;
 }
@@ -889,32 +894,24 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       return voided;
     },
 
-    async reconcile(olderThanMinutes) {
+    async reconcile(olderThanMinutes, limit = RECONCILE_RUN_LIMIT) {
       // When to ask a provider about an open checkout (`olderThanMinutes`) is this instance's: asking a little early or
       // late judges nothing, the provider answers. Whether a never-charged checkout's window has passed is the
       // database's clock's (checkout-expiry.ts), as every instance and the press read it.
       const cutoff = new Date(clock.now().getTime() - olderThanMinutes * 60_000);
       const dbNow = await databaseNow(db);
-      const open = await db.paymentCheckout.findMany({
-        where: {
-          state: { in: [...OPEN_CHECKOUT_STATES] },
-          // A never-charged one is retired at the time the admin post states, also where the operator asks the providers
-          // later than that (CHECKOUT_RECONCILE_AFTER_MINUTES over the window). One still being created, of any age by
-          // this instance's clock: whether it was given up on is the database's to say (below).
-          OR: [
-            { createdAt: { lt: cutoff } },
-            { createdAt: { lte: unchargedOpenedBefore(dbNow) } },
-            { state: 'CREATING', providerCheckoutId: null },
-          ],
-        },
-        orderBy: { createdAt: 'asc' },
-        take: 200,
-      });
+      // Least recently taken first, each claimed before anything is done with it (reconcile-reads.ts): a checkout whose
+      // read keeps failing, or that stays open for days, no longer comes first every run ahead of newer ones.
+      const open = await openCheckoutsDueReconcile(db, { cutoff, dbNow }, limit);
+      const taken: PaymentCheckout[] = [];
       let changed = 0;
       let errors = 0;
       let expired = 0;
       for (const c of open) {
         try {
+          // Taken by a run beside this one, or closed meanwhile: nothing for this run to do.
+          if (!(await claimReconcileRead(db, c, clock.now()))) continue;
+          taken.push(c);
           const due = c.createdAt < cutoff;
           if (!c.providerCheckoutId) {
             // Given up on by the rule a press uses (double-tap.ts abandonedIds): past the time its provider call can
@@ -971,7 +968,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         }
         await db.deletedOrderCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
       }
-      return { checked: open.filter((c) => c.createdAt < cutoff || isUncharged(c)).length, changed, errors, expired, late };
+      return { checked: taken.filter((c) => c.createdAt < cutoff || isUncharged(c)).length, changed, errors, expired, late };
     },
 
     async refundUnapplied(checkoutId, job) {

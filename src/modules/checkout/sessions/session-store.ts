@@ -221,19 +221,20 @@ export function loadSessionById(
 }
 
 /**
- * The customer's session that ended last (submitted, cancelled or expired), when it ended since `since` (one TTL ago),
- * with its order when it was submitted; null without one. It says what a click on a screen of a session that just
+ * The customer's session that ended last (submitted, cancelled or expired), when it ended since `since` (one TTL ago;
+ * null: however long ago), with its order when it was submitted; null without one. It says what a click on a screen of a session that just
  * ended was for: a Cancel says it was already cancelled or placed. `placed`: the last one that became an order, even
  * when a later one was cancelled or ran out since (a repeat Confirm on a placed order's review answers with that
  * order, not "no order in progress", which invites buying again). `shownIn`: the last one recorded as shown in that
- * surface message (shownIn/recordMessage), so a press on a message says what that message's own session became. A
+ * surface message (shownIn/recordMessage), so a press on a message says what that message's own session became (asked
+ * with no `since`: a message of a session that ended days ago is still that session's). A
  * customer's sessions follow one another (one active slot), so the last started is the last ended.
  */
 export async function lastEndedSession(
   db: SqlTarget,
   tenantId: string,
   customerId: string,
-  since: Date,
+  since: Date | null,
   opts: { placed?: boolean; shownIn?: string } = {},
 ): Promise<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null } | null> {
   const [row] = await queryRows<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null }>(
@@ -241,7 +242,8 @@ export async function lastEndedSession(
     Prisma.sql`
     SELECT s.id, s."endReason"::text AS "endReason", o.id AS "orderId"
     FROM order_sessions s LEFT JOIN orders o ON o."tenantId" = s."tenantId" AND o."sessionId" = s.id
-    WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL AND s."updatedAt" >= ${since}
+    WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL
+      ${since ? Prisma.sql`AND s."updatedAt" >= ${since}` : Prisma.empty}
       ${opts.placed ? Prisma.sql`AND o.id IS NOT NULL` : Prisma.empty}
       ${opts.shownIn !== undefined ? Prisma.sql`AND ${opts.shownIn}::text = ANY(s."flowMessageIds")` : Prisma.empty}
     ORDER BY s."createdAt" DESC, s.id DESC LIMIT 1`,

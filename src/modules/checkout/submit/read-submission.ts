@@ -38,10 +38,10 @@ export async function readSubmission(
     // A repeat click after the session was submitted: answer with that order rather than an error (also when a
     // later session was cancelled or ran out since). Pressed on a message an ended session was shown in, that
     // session says what the click was for: its order, or nothing in progress when it ended without one (a later
-    // session's review, cancelled, is not the order placed before it).
-    const since = clock.withinTtlSince(now);
-    const shown = shownIn === undefined ? null : await lastEndedSession(sql, tenantId, customerId, since, { shownIn });
-    const last = shown ?? (await lastEndedSession(sql, tenantId, customerId, since, { placed: true }));
+    // session's review, cancelled, is not the order placed before it), however long ago it ended (a review cancelled
+    // days ago is not the order placed since). Without such a session, the last order placed within one TTL.
+    const shown = shownIn === undefined ? null : await lastEndedSession(sql, tenantId, customerId, null, { shownIn });
+    const last = shown ?? (await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(now), { placed: true }));
     const placed = last?.orderId ? await existingOrder(sql, tenantId, last.id) : null;
     if (placed) return { placed };
     throw noSession();

@@ -22,7 +22,7 @@ export interface PlacedOrder {
 export type SubmitOrder = (
   tenantId: string,
   customerId: string,
-  input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string }; shownIn?: string },
+  input: { memberRoleIds: string[]; reviewed?: { fingerprint?: string }; shownIn?: readonly string[] },
 ) => Promise<PlacedOrder>;
 
 export interface OrderService extends OrderQueryService {

@@ -91,26 +91,28 @@ export interface OrderSessionService {
    * Ends the active session (no-op when there is none). Without one, the customer's last session, when it ended
    * within the session TTL, says what the Cancel was pressed on: `alreadyCancelled` when it was cancelled (a second
    * tap), `placedOrderId` naming its order when it was submitted (a Cancel pressed after Confirm placed it).
-   * `messageId`: the surface's message the Cancel was pressed on (see shownIn). One recorded only for the customer's
-   * ended sessions while another is active cancels nothing: CONFLICT, details.session 'other'.
+   * `message`: the keys of the surface's message the Cancel was pressed on (see shownIn). One recorded only for the
+   * customer's ended sessions while another is active cancels nothing: CONFLICT, details.session 'other'.
    */
   cancel(
     tenantId: string,
     customerId: string,
-    opts?: { messageId?: string },
+    opts?: { message?: readonly string[] },
   ): Promise<{ cancelled: boolean; alreadyCancelled?: boolean; placedOrderId?: string }>;
   /**
-   * Before a step pressed on the surface's message `messageId`: CONFLICT (details.session 'other') when the message
-   * is recorded only for ended sessions of the customer while another is active (a stale screen would act on a
-   * session it never showed). A read: a refused step writes nothing; record the message with shownIn once the step
-   * ran (on the session it ran on, which may be a new one).
+   * Before a step pressed on the surface's message `message` (its keys, any of which names it): CONFLICT
+   * (details.session 'other') when the message is recorded only for ended sessions of the customer while another is
+   * active (a stale screen would act on a session it never showed). A read: a refused step writes nothing; record the
+   * message with shownIn once the step ran (on the session it ran on, which may be a new one).
    */
-  checkMessage(tenantId: string, customerId: string, messageId: string): Promise<void>;
+  checkMessage(tenantId: string, customerId: string, message: readonly string[]): Promise<void>;
   /**
-   * Records the surface's message `messageId` (a Discord message of the /order flow) as showing the customer's active
-   * session (no-op without one): a Cancel pressed there once another session began cancels nothing.
+   * Records the surface's message (a Discord message of the /order flow) under each of its keys (`message`: its id,
+   * and the interaction whose answer made it, which a press on it names before the message was ever pressed) as
+   * showing the customer's active session (no-op without one): a step pressed there once another session began
+   * changes nothing.
    */
-  shownIn(tenantId: string, customerId: string, messageId: string): Promise<void>;
+  shownIn(tenantId: string, customerId: string, message: readonly string[]): Promise<void>;
   /**
    * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
    * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.

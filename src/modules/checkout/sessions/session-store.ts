@@ -226,7 +226,7 @@ export function loadSessionById(
  * ended was for: a Cancel says it was already cancelled or placed. `placed`: the last one that became an order, even
  * when a later one was cancelled or ran out since (a repeat Confirm on a placed order's review answers with that
  * order, not "no order in progress", which invites buying again). `shownIn`: the last one recorded as shown in that
- * surface message (shownIn/recordMessage), so a press on a message says what that message's own session became (asked
+ * surface message (any of its keys: shownIn/recordMessage), so a press on a message says what that message's own session became (asked
  * with no `since`: a message of a session that ended days ago is still that session's). A
  * customer's sessions follow one another (one active slot), so the last started is the last ended.
  */
@@ -235,7 +235,7 @@ export async function lastEndedSession(
   tenantId: string,
   customerId: string,
   since: Date | null,
-  opts: { placed?: boolean; shownIn?: string } = {},
+  opts: { placed?: boolean; shownIn?: readonly string[] } = {},
 ): Promise<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null } | null> {
   const [row] = await queryRows<{ id: string; endReason: OrderSessionEndReason | null; orderId: string | null }>(
     db,
@@ -245,7 +245,7 @@ export async function lastEndedSession(
     WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" IS NULL
       ${since ? Prisma.sql`AND s."updatedAt" >= ${since}` : Prisma.empty}
       ${opts.placed ? Prisma.sql`AND o.id IS NOT NULL` : Prisma.empty}
-      ${opts.shownIn !== undefined ? Prisma.sql`AND ${opts.shownIn}::text = ANY(s."flowMessageIds")` : Prisma.empty}
+      ${opts.shownIn !== undefined ? Prisma.sql`AND s."flowMessageIds" && ${[...opts.shownIn]}::text[]` : Prisma.empty}
     ORDER BY s."createdAt" DESC, s.id DESC LIMIT 1`,
   );
   return row ?? null;
@@ -302,8 +302,9 @@ export function casActiveSession<E = never>(
 }
 
 /**
- * How many message ids a session keeps (one per message of the flow the customer pressed a step on; the oldest go
- * first): a message no session keeps is taken as the active session's, as before messages were recorded.
+ * How many message keys a session keeps (a message of the flow the customer pressed a step on, or that a step's answer
+ * made, keeps up to two: see recordMessage; the oldest go first): a message no session keeps is taken as the active
+ * session's, as before messages were recorded.
  */
 const MESSAGES_KEPT = 20;
 
@@ -312,21 +313,27 @@ const MESSAGES_KEPT = 20;
  * slot until something ends it, and the flow treats it as ended).
  */
 export const OPEN_AT = (now: Date) => Prisma.sql`"activeSlot" = 1 AND "expiresAt" > ${now}`;
-const SHOWN_IN = (messageId: string) =>
-  Prisma.sql`(COALESCE("flowMessageIds", ARRAY[]::text[]) || ARRAY[${messageId}::text])[greatest(1, cardinality(COALESCE("flowMessageIds", ARRAY[]::text[])) + 2 - ${MESSAGES_KEPT}::int):]`;
+const KEPT = Prisma.sql`COALESCE("flowMessageIds", ARRAY[]::text[])`;
+/** The session's keys with those of `keys` it lacks added, the oldest dropped past MESSAGES_KEPT. */
+const SHOWN_IN = (keys: readonly string[]) => {
+  const added = Prisma.sql`(${KEPT} || ARRAY(SELECT k FROM unnest(${[...keys]}::text[]) AS k WHERE NOT k = ANY(${KEPT})))`;
+  return Prisma.sql`${added}[greatest(1, cardinality(${added}) + 1 - ${MESSAGES_KEPT}::int):]`;
+};
+/** The session's keys name the message (any of its keys). */
+export const SHOWS = (keys: readonly string[]) => Prisma.sql`"flowMessageIds" && ${[...keys]}::text[]`;
 
 /**
- * Whose screen a surface's message is: 'current' when it is recorded for the customer's active session, 'other' when
- * it is recorded only for sessions of theirs that ended while another is active now (a stale screen: acting on it
- * would act on a session it never showed), 'unknown' otherwise (recorded for no session: never pressed on, or from
- * before messages were recorded; or no session is active). A session that ran out by `now` counts as ended, though it
+ * Whose screen a surface's message is (`message`: its keys, any of which names it): 'current' when it is recorded for
+ * the customer's active session, 'other' when it is recorded only for sessions of theirs that ended while another is
+ * active now (a stale screen: acting on it would act on a session it never showed), 'unknown' otherwise (recorded for
+ * no session: from before messages were recorded, or made by no answer of the flow; or no session is active). A session that ran out by `now` counts as ended, though it
  * keeps its slot until something ends it (OPEN_AT). A read: recordMessage records it once a step ran.
  */
 export async function messageSession(
   db: SqlTarget,
   tenantId: string,
   customerId: string,
-  messageId: string,
+  message: readonly string[],
   now: Date,
 ): Promise<'current' | 'other' | 'unknown'> {
   const [row] = await queryRows<{ current: boolean; other: boolean }>(
@@ -334,7 +341,7 @@ export async function messageSession(
     Prisma.sql`
     WITH owners AS (
       SELECT "activeSlot" FROM order_sessions
-      WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${messageId} = ANY("flowMessageIds")
+      WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${SHOWS(message)}
     )
     SELECT EXISTS (SELECT 1 FROM owners WHERE "activeSlot" = 1) AS current,
       EXISTS (SELECT 1 FROM owners) AND NOT EXISTS (SELECT 1 FROM owners WHERE "activeSlot" = 1)
@@ -343,12 +350,17 @@ export async function messageSession(
   return row?.current ? 'current' : row?.other ? 'other' : 'unknown';
 }
 
-/** Records that the customer's active session is shown in the surface's message `messageId` (no-op without one). */
-export async function recordMessage(db: SqlTarget, tenantId: string, customerId: string, messageId: string): Promise<void> {
+/**
+ * Records that the customer's active session is shown in the surface's message, under each of the keys the surface
+ * names it by (`message`: a Discord message's id, and the interaction whose answer made it); no-op without an active
+ * session or when every key is recorded.
+ */
+export async function recordMessage(db: SqlTarget, tenantId: string, customerId: string, message: readonly string[]): Promise<void> {
+  if (!message.length) return;
   await executeSql(
     db,
-    Prisma.sql`UPDATE order_sessions SET "flowMessageIds" = ${SHOWN_IN(messageId)}
+    Prisma.sql`UPDATE order_sessions SET "flowMessageIds" = ${SHOWN_IN(message)}
       WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1
-        AND NOT ${messageId} = ANY(COALESCE("flowMessageIds", ARRAY[]::text[]))`,
+        AND NOT ${KEPT} @> ${[...message]}::text[]`,
   );
 }

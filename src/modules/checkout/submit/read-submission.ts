@@ -20,14 +20,14 @@ export type Submission = { session: LoadedSession & { extra?: unknown } } | { pl
 
 /**
  * NOT_FOUND without a session (and no recent order), SESSION_EXPIRED (the session is ended on the way). `shownIn`: the
- * surface's message the submit was pressed on (a Discord flow message), when there is one.
+ * keys of the surface's message the submit was pressed on (a Discord flow message), when there is one.
  */
 export async function readSubmission(
   deps: { sql: SqlClient; clock: SessionClock; discounts: DiscountService },
   tenantId: string,
   customerId: string,
   now: Date,
-  shownIn?: string,
+  shownIn?: readonly string[],
 ): Promise<Submission> {
   const { sql, clock, discounts } = deps;
   // The discount rows come with the session (one round trip); which are eligible is decided once priced.
@@ -40,7 +40,7 @@ export async function readSubmission(
     // session says what the click was for: its order, or nothing in progress when it ended without one (a later
     // session's review, cancelled, is not the order placed before it), however long ago it ended (a review cancelled
     // days ago is not the order placed since). Without such a session, the last order placed within one TTL.
-    const shown = shownIn === undefined ? null : await lastEndedSession(sql, tenantId, customerId, null, { shownIn });
+    const shown = !shownIn?.length ? null : await lastEndedSession(sql, tenantId, customerId, null, { shownIn });
     const last = shown ?? (await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(now), { placed: true }));
     const placed = last?.orderId ? await existingOrder(sql, tenantId, last.id) : null;
     if (placed) return { placed };

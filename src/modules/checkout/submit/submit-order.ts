@@ -56,10 +56,11 @@ const submitSchema = z.object({
    */
   reviewed: z.object({ fingerprint: z.string().regex(FINGERPRINT).optional() }).optional(),
   /**
-   * The surface's message the submit was pressed on (a Discord flow message's id), when there is one: with no active
-   * session, the answer is about the session that message showed (read-submission.ts).
+   * The keys of the surface's message the submit was pressed on (a Discord flow message's id, and the interaction whose
+   * answer made it), when there is one: with no active session, the answer is about the session that message showed
+   * (read-submission.ts).
    */
-  shownIn: z.string().min(1).max(64).optional(),
+  shownIn: z.array(z.string().min(1).max(64)).max(4).optional(),
 });
 
 /** How many times submit starts over when what it quoted changed underneath it. */
@@ -74,7 +75,7 @@ export function createSubmitOrder(deps: SubmitDeps): SubmitOrder {
     customerId: string,
     memberRoleIds: string[],
     reviewed: { fingerprint?: string } | undefined,
-    shownIn: string | undefined,
+    shownIn: readonly string[] | undefined,
   ): Promise<PlacedOrder> {
     const now = clock.now();
     const read = await readSubmission(stepDeps, tenantId, customerId, now, shownIn);

@@ -7,7 +7,7 @@ import { inStock, outOfStockError } from '../../../modules/checkout/index.js';
 import type { Product } from '../../../generated/prisma/index.js';
 import type { HandlerContext, Reply } from '../context.js';
 import { clip, ephemeral, update, type MessageData } from '../replies.js';
-import { isFlowMessage } from '../flow-message.js';
+import { flowMessageKeys as flowMessageKeysOf, isFlowMessage, madeByKey, makesFlowMessage } from '../flow-message.js';
 import {
   addressStep,
   correctedAddressStep,
@@ -47,11 +47,9 @@ export async function quantityModalFor(ctx: HandlerContext, productId: string) {
   return quantityModal(product, inOrder);
 }
 
-/** The id of the flow message the interaction came from (a modal opened from one comes from it too), or undefined. */
-export function flowMessageId(ctx: HandlerContext): string | undefined {
-  if (!isFlowMessage(ctx.interaction)) return undefined;
-  const id = (ctx.interaction as { message?: { id?: unknown } }).message?.id;
-  return typeof id === 'string' ? id : undefined;
+/** The keys of the flow message the interaction came from ([] when none): flow-message.ts flowMessageKeys. */
+export function flowMessageKeys(ctx: HandlerContext): string[] {
+  return flowMessageKeysOf(ctx.interaction);
 }
 
 /**
@@ -60,33 +58,45 @@ export function flowMessageId(ctx: HandlerContext): string | undefined {
  * which replaces that stale message: error-reply.ts), so a stale screen's menu, modal or Confirm never changes or places
  * the open session. Otherwise, once the step ran, the message is recorded as the open session's (the session's
  * flowMessageIds; a refused step writes nothing), so a press there later is told apart, Cancel's too
- * (sessions/steps/start.ts cancel).
+ * (sessions/steps/start.ts cancel). The answers that make a flow message record it themselves (recordMadeMessage).
  */
 export function onItsSession<P>(run: (ctx: HandlerContext, params: P) => Promise<Reply>) {
   return async (ctx: HandlerContext, params: P): Promise<Reply> => {
-    const messageId = flowMessageId(ctx);
-    if (!messageId) return run(ctx, params);
+    const message = flowMessageKeys(ctx);
+    if (!message.length) return run(ctx, params);
     const sessions = ctx.services.orderSessions;
     const customerId = (await ctx.customer()).id;
-    await sessions.checkMessage(ctx.tenant.id, customerId, messageId);
+    await sessions.checkMessage(ctx.tenant.id, customerId, message);
     const reply = await run(ctx, params);
     // Recorded for the session the step ran on, which is not always the one checked: a step on the customer's own
     // message of a session that ran out ends it and opens another (the quantity modal; refused after opening it, it
     // records the message itself). shownIn skips a message already recorded for the open session.
-    await recordFlowMessage(ctx, customerId, messageId);
+    await recordFlowMessage(ctx, customerId, message);
     return reply;
   };
 }
 
 /**
- * The flow message recorded as the open session's (shownIn). Best-effort: the step has committed, so a fault here is
- * logged, not answered as "nothing was changed"; the message then stays the session's it was.
+ * The flow message recorded as the open session's (shownIn), under each of its keys. Best-effort: the step has
+ * committed, so a fault here is logged, not answered as "nothing was changed"; the message then stays the session's it
+ * was.
  */
-export async function recordFlowMessage(ctx: HandlerContext, customerId: string, messageId: string | undefined): Promise<void> {
-  if (!messageId) return;
-  await ctx.services.orderSessions.shownIn(ctx.tenant.id, customerId, messageId).catch((err: unknown) => {
-    ctx.log.warn({ err, messageId }, 'flow message not recorded for its session');
+export async function recordFlowMessage(ctx: HandlerContext, customerId: string, message: readonly string[]): Promise<void> {
+  if (!message.length) return;
+  await ctx.services.orderSessions.shownIn(ctx.tenant.id, customerId, message).catch((err: unknown) => {
+    ctx.log.warn({ err, message }, 'flow message not recorded for its session');
   });
+}
+
+/**
+ * When `reply` makes a new message of the flow (the answer to /order, or to the quantity form sent from no flow
+ * message), that message recorded as the open session's under the interaction that made it: Discord names that
+ * interaction on a press there (flow-message.ts), so the message is its session's before anyone pressed on it. Called
+ * once the step succeeded (a refused step writes nothing).
+ */
+export async function recordMadeMessage(ctx: HandlerContext, reply: Reply): Promise<void> {
+  if (!makesFlowMessage(reply)) return;
+  await recordFlowMessage(ctx, (await ctx.customer()).id, [madeByKey(ctx.interaction.id)]);
 }
 
 /** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */
@@ -241,7 +251,7 @@ export async function submitReviewed(
     const { order, created } = await ctx.services.orders.submit(ctx.tenant.id, customer.id, {
       memberRoleIds: ctx.memberRoleIds,
       reviewed: { fingerprint },
-      shownIn: flowMessageId(ctx),
+      shownIn: flowMessageKeys(ctx),
     });
     return await placed(order, created);
   } catch (err) {

@@ -34,13 +34,14 @@ import {
 } from '../views/order-steps.view.js';
 import { submittedMessage } from './order-self-service.handlers.js';
 import {
-  flowMessageId,
+  flowMessageKeys,
   flowReply,
   nextScreen,
   onItsSession,
   orderableProduct,
   quantityModalFor,
   recordFlowMessage,
+  recordMadeMessage,
   screenPastSubmitRefusal,
   submitReviewed,
 } from './order-flow.js';
@@ -219,10 +220,13 @@ export const orderCommands: CommandRoutes = {
       const customer = await ctx.customer();
       if (productId) return quantityModalFor(ctx, productId);
       const { session, resumed } = await ctx.services.orderSessions.start(ctx.tenant.id, customer.id, { guildId: ctx.guildId });
-      return flowReply(
+      const reply = flowReply(
         ctx,
         await nextScreen(ctx, session, resumed && session.items.length ? 'Welcome back: continuing your order.' : undefined),
       );
+      // The message this answer makes is the session's from now on, though no one has pressed on it yet.
+      await recordMadeMessage(ctx, reply);
+      return reply;
     },
   },
 };
@@ -263,14 +267,20 @@ export const orderComponents: ComponentRoutes = {
         return ctx.services.orderSessions.setItem(ctx.tenant.id, customer.id, input).catch(async (refused: unknown) => {
           // The new session stays open though its first item was refused (more units than are left): the message
           // pressed on is its now, or the customer's next try there would be taken for an ended session's.
-          await recordFlowMessage(ctx, customer.id, flowMessageId(ctx));
+          await recordFlowMessage(ctx, customer.id, flowMessageKeys(ctx));
           throw refused;
         });
       });
       const line = session.items.find((i) => i.productId === productId);
       // The modal sets the line's quantity (choosing a product already in the order changes its count, it does
       // not add to it), so the note says what the order now holds, not "Added".
-      return flowReply(ctx, await nextScreen(ctx, session, line ? `Your order now has ${line.quantity} × ${line.name}.` : undefined));
+      const reply = flowReply(
+        ctx,
+        await nextScreen(ctx, session, line ? `Your order now has ${line.quantity} × ${line.name}.` : undefined),
+      );
+      // Sent from no flow message (`/order productid:`, the catalog), the answer is a new message of this session.
+      await recordMadeMessage(ctx, reply);
+      return reply;
     }),
   },
   'order:use-existing': {
@@ -381,12 +391,9 @@ export const orderComponents: ComponentRoutes = {
       const customer = await ctx.customer();
       // A Cancel on a message of an earlier, ended session does not cancel the one open now (CONFLICT, which replaces
       // that stale message: error-reply.ts).
-      const messageId = flowMessageId(ctx);
-      const { cancelled, alreadyCancelled, placedOrderId } = await ctx.services.orderSessions.cancel(
-        ctx.tenant.id,
-        customer.id,
-        messageId ? { messageId } : {},
-      );
+      const { cancelled, alreadyCancelled, placedOrderId } = await ctx.services.orderSessions.cancel(ctx.tenant.id, customer.id, {
+        message: flowMessageKeys(ctx),
+      });
       if (placedOrderId) {
         // Confirm already placed it: "nothing to cancel" would replace the order's message (its payment reference,
         // its own Cancel order) and tell them nothing was ordered. The order again, and how to cancel it.

@@ -11,6 +11,7 @@ import {
   messageSession,
   OPEN_AT,
   recordMessage,
+  SHOWS,
   toSessionView,
   type SessionView,
 } from '../session-store.js';
@@ -104,14 +105,14 @@ export function createStartSteps(
       return toSessionView(s);
     },
 
-    async checkMessage(tenantId, customerId, messageId) {
-      if ((await messageSession(sql, tenantId, customerId, messageId, clock.now())) === 'other') throw otherSession();
+    async checkMessage(tenantId, customerId, message) {
+      if ((await messageSession(sql, tenantId, customerId, message, clock.now())) === 'other') throw otherSession();
     },
 
-    shownIn: (tenantId, customerId, messageId) => recordMessage(sql, tenantId, customerId, messageId),
+    shownIn: (tenantId, customerId, message) => recordMessage(sql, tenantId, customerId, message),
 
     async cancel(tenantId, customerId, opts = {}) {
-      const messageId = opts.messageId ?? null;
+      const message = opts.message ?? [];
       // Pressed on a message recorded (shownIn) only for ended sessions of theirs, the Cancel is not for the active
       // session: checked in the statement that cancels, so no session started meanwhile is cancelled. An active one
       // that ran out counts as ended there (OPEN_AT): the Cancel ends it, as any Cancel did before.
@@ -119,7 +120,7 @@ export function createStartSteps(
       const [done] = await sql.query<{ cancelled: boolean; otherSession: boolean }>(Prisma.sql`
         WITH owners AS (
           SELECT id FROM order_sessions
-          WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${messageId}::text = ANY("flowMessageIds")
+          WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND ${SHOWS(message)}
         ), done AS (
           UPDATE order_sessions s SET "activeSlot" = NULL, "endReason" = 'CANCELLED', "updatedAt" = clock_timestamp()
           WHERE s."tenantId" = ${tenantId} AND s."customerId" = ${customerId} AND s."activeSlot" = 1

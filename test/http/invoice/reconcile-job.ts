@@ -1,6 +1,9 @@
 // Runs the checkouts' reconciliation (or another cron task) as the cron does: a payment:checkouts:reconcile job, taken and run by
 // the test's worker; resolves once the job is done (graphile-worker deletes a job that succeeded), throws with
-// its error if it failed.
+// its error if it failed. And what a run would take now (dueForReconcile), in its order.
+import { openCheckoutsDueReconcile } from '../../../src/modules/payments-processor/checkouts/reconcile-reads.js';
+import type { Clock } from '../../../src/platform/clock.js';
+import { databaseNow } from '../../../src/platform/db/database-now.js';
 import type { Db } from '../../../src/platform/db/prisma.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -19,4 +22,17 @@ export async function runCronJob(db: Db, task: string): Promise<void> {
     if (row?.last_error) throw new Error(`the ${task} job failed: ${row.last_error}`);
     return !row;
   });
+}
+
+/**
+ * The open checkouts a reconciliation run on `clock` would take now, at most `limit`, in its order (ids): its
+ * selection (openCheckoutsDueReconcile) with the run's 5 minutes, every open checkout older than that due.
+ */
+export async function dueForReconcile(db: Db, clock: Clock, limit: number): Promise<string[]> {
+  const open = await openCheckoutsDueReconcile(
+    db,
+    { cutoff: new Date(clock.now().getTime() - 5 * 60_000), dbNow: await databaseNow(db) },
+    limit,
+  );
+  return open.map((c) => c.id);
 }

@@ -5,16 +5,11 @@
 // recently read first (reconcileCheckedAt, recorded by every read, success or failure; never read first), then the
 // oldest. Against the fake PayPal; the run's limit is asked as 1 instead of making 201 checkouts.
 import { describe, expect, it } from 'vitest';
-import {
-  claimReconcileRead,
-  openCheckoutsDueReconcile,
-  RECONCILE_RUN_LIMIT,
-} from '../../../src/modules/payments-processor/checkouts/reconcile-reads.js';
-import { databaseNow } from '../../../src/platform/db/database-now.js';
+import { claimReconcileRead, RECONCILE_RUN_LIMIT } from '../../../src/modules/payments-processor/checkouts/reconcile-reads.js';
 import { testDb } from '../../helpers/db.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
-import { runReconcileJob } from './reconcile-job.js';
+import { dueForReconcile, runReconcileJob } from './reconcile-job.js';
 
 const HOUR = 3600;
 const clock = new MovableClock();
@@ -34,14 +29,7 @@ async function readEveryOpenCheckout() {
 }
 
 /** The run's selection now: every open checkout older than the run's 5 minutes is due. */
-async function due(limit: number) {
-  const open = await openCheckoutsDueReconcile(
-    db,
-    { cutoff: new Date(clock.now().getTime() - 5 * 60_000), dbNow: await databaseNow(db) },
-    limit,
-  );
-  return open.map((c) => c.id);
-}
+const due = (limit: number) => dueForReconcile(db, clock, limit);
 
 /** The PayPal orders `run` read (GET /v2/checkout/orders/{id}), among `paypalOrderIds`, in the order it read them. */
 async function readsDuring(paypalOrderIds: string[], run: () => Promise<unknown>) {

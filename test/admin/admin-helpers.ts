@@ -1,9 +1,11 @@
 // Helpers for the admin panel tests: the real app listening on a loopback port (so Origin checks see a
-// stable origin), a signed-in supertest agent, and the CSRF token the panel's script would send.
+// stable origin), a signed-in supertest agent, the CSRF token the panel's script would send, and a paid order to
+// refund.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { factories } from '../helpers/factories.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -128,4 +130,43 @@ export async function saveAsTheForm(who: AdminAgent, resource: string, id: strin
     req = req.field(k, sent);
   }
   return req;
+}
+
+/**
+ * A paid order of `customerId` with two lines: 2 of `trackedName` ($20.00, tracks stock: 5 left, the order's 2
+ * reserved and committed) and `otherQuantity` of `otherName` ($5.00). The second tracks no stock unless `otherStock`
+ * is given: then it has that many left and the order's units are reserved and committed too.
+ */
+export async function paidTwoLineOrder(o: {
+  tenantId: string;
+  customerId: string;
+  trackedName: string;
+  otherName: string;
+  otherQuantity: number;
+  otherStock?: number;
+}) {
+  const f = factories();
+  const { tenantId, customerId } = o;
+  const tracked = await f.product({ tenantId, name: o.trackedName, unitPriceCents: 2000, trackStock: true, stock: 5 });
+  const other = await f.product({
+    tenantId,
+    name: o.otherName,
+    unitPriceCents: 500,
+    ...(o.otherStock === undefined ? {} : { trackStock: true, stock: o.otherStock }),
+  });
+  const order = await f.order({
+    tenantId,
+    customerId,
+    status: 'PAID',
+    paymentStatus: 'paid',
+    paidAt: new Date(),
+    lines: [
+      { productId: tracked.id, name: tracked.name, quantity: 2, unitPriceCents: 2000 },
+      { productId: other.id, name: other.name, quantity: o.otherQuantity, unitPriceCents: 500 },
+    ],
+  });
+  await f.reservation({ tenantId, orderId: order.id, productId: tracked.id, quantity: 2, state: 'COMMITTED' });
+  if (o.otherStock !== undefined)
+    await f.reservation({ tenantId, orderId: order.id, productId: other.id, quantity: o.otherQuantity, state: 'COMMITTED' });
+  return { order, tracked, other };
 }

@@ -8,7 +8,7 @@ import { factories } from '../helpers/factories.js';
 import { formatDateTime } from '../../src/platform/time-format.js';
 import { testDb } from '../helpers/db.js';
 import { ORDER_STATUS_BADGES, ORDER_STATUS_LABELS } from '../../src/surfaces/admin/presentation/labels.js';
-import { loadedRow, loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loadedRow, loggedIn, paidTwoLineOrder, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 import { PROCESSOR_REFUND_OUTCOME } from '../../src/modules/refunds/refund-money-back.js';
 
 let app: RunningAdmin;
@@ -39,21 +39,8 @@ const orderRow = (id: string) =>
   testDb().order.findUniqueOrThrow({ where: { id }, include: { items: true, payments: true, refunds: true } });
 
 async function paidOrder() {
-  const tracked = await f.product({ tenantId, name: 'Tracked Tee', unitPriceCents: 2000, trackStock: true, stock: 5 });
-  const plain = await f.product({ tenantId, name: 'Sticker', unitPriceCents: 500 });
-  const order = await f.order({
-    tenantId,
-    customerId,
-    status: 'PAID',
-    paymentStatus: 'paid',
-    paidAt: new Date(),
-    lines: [
-      { productId: tracked.id, name: tracked.name, quantity: 2, unitPriceCents: 2000 },
-      { productId: plain.id, name: plain.name, quantity: 2, unitPriceCents: 500 },
-    ],
-  });
-  await f.reservation({ tenantId, orderId: order.id, productId: tracked.id, quantity: 2, state: 'COMMITTED' });
-  return { order, tracked, plain };
+  const o = await paidTwoLineOrder({ tenantId, customerId, trackedName: 'Tracked Tee', otherName: 'Sticker', otherQuantity: 2 });
+  return { order: o.order, tracked: o.tracked, plain: o.other };
 }
 
 async function pendingOrder() {

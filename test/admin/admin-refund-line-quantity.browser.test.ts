@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
 import { expectOnly } from '../helpers/expect-only.js';
-import { startAdminApp, type RunningAdmin } from './admin-helpers.js';
+import { paidTwoLineOrder, startAdminApp, type RunningAdmin } from './admin-helpers.js';
 import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
 
 describe.skipIf(!runBrowserTests)("the Refund form's per-line quantities, in a browser", () => {
@@ -38,21 +38,15 @@ describe.skipIf(!runBrowserTests)("the Refund form's per-line quantities, in a b
 
   it('refuses bad quantities under their line with nothing refunded, then refunds good ones, read back', { timeout: 300_000 }, async () => {
     browser.reportFailure('refund-line-quantity');
-    const tee = await f.product({ tenantId, name: 'Quantity Tee', unitPriceCents: 2000, trackStock: true, stock: 5 });
-    const cap = await f.product({ tenantId, name: 'Quantity Cap', unitPriceCents: 500, trackStock: true, stock: 4 });
-    const order = await f.order({
+    const paid = await paidTwoLineOrder({
       tenantId,
       customerId,
-      status: 'PAID',
-      paymentStatus: 'paid',
-      paidAt: new Date(),
-      lines: [
-        { productId: tee.id, name: tee.name, quantity: 2, unitPriceCents: 2000 },
-        { productId: cap.id, name: cap.name, quantity: 3, unitPriceCents: 500 },
-      ],
+      trackedName: 'Quantity Tee',
+      otherName: 'Quantity Cap',
+      otherQuantity: 3,
+      otherStock: 4,
     });
-    await f.reservation({ tenantId, orderId: order.id, productId: tee.id, quantity: 2, state: 'COMMITTED' });
-    await f.reservation({ tenantId, orderId: order.id, productId: cap.id, quantity: 3, state: 'COMMITTED' });
+    const { order, tracked: tee, other: cap } = paid;
     const orderBefore = await db().order.findUniqueOrThrow({ where: { id: order.id } });
     const linesBefore = await db().orderItem.findMany({ where: { orderId: order.id }, orderBy: { productId: 'asc' } });
     const stock = async () =>

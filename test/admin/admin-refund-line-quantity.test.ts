@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
-import { loggedIn, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
+import { loggedIn, paidTwoLineOrder, startAdminApp, type AdminAgent, type RunningAdmin } from './admin-helpers.js';
 
 let app: RunningAdmin;
 let a: AdminAgent;
@@ -28,21 +28,8 @@ const refund = (id: string, body: Record<string, string>) =>
   a.agent.post(`/admin/api/resources/Order/records/${id}/refund`).set(a.headers()).send(body);
 
 async function paidOrder() {
-  const tee = await f.product({ tenantId, name: 'Quantity Tee', unitPriceCents: 2000, trackStock: true, stock: 5 });
-  const cap = await f.product({ tenantId, name: 'Quantity Cap', unitPriceCents: 500 });
-  const order = await f.order({
-    tenantId,
-    customerId,
-    status: 'PAID',
-    paymentStatus: 'paid',
-    paidAt: new Date(),
-    lines: [
-      { productId: tee.id, name: tee.name, quantity: 2, unitPriceCents: 2000 },
-      { productId: cap.id, name: cap.name, quantity: 3, unitPriceCents: 500 },
-    ],
-  });
-  await f.reservation({ tenantId, orderId: order.id, productId: tee.id, quantity: 2, state: 'COMMITTED' });
-  return { order, tee, cap };
+  const o = await paidTwoLineOrder({ tenantId, customerId, trackedName: 'Quantity Tee', otherName: 'Quantity Cap', otherQuantity: 3 });
+  return { order: o.order, tee: o.tracked, cap: o.other };
 }
 
 /** What a refund may change: the order's totals and status, its refunds, its lines' refunded units, the stock. */

@@ -11,6 +11,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
+import { expectNothingApplied, paymentsOf } from './other-order-assertions.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 import { runReconcileJob } from './reconcile-job.js';
 
@@ -45,7 +46,7 @@ describe('a PayPal payment naming another order than the checkout that holds it'
     env.paypal.dropWebhooks = false;
     const completed = env.paypal.sent.find((w) => w.type === 'PAYMENT.CAPTURE.COMPLETED' && w.body.includes(captureId))!;
 
-    const paymentsBefore = await db.payment.findMany({ where: { orderId: { in: [order.id, other.id] } }, orderBy: { id: 'asc' } });
+    const paymentsBefore = await paymentsOf([order.id, other.id]);
     expect((await post(completed, connectionId).expect(200)).body).toEqual({ received: true, outcome: 'unusable' });
     await waitFor('the admin alert', async () => alertsAbout(tenant.adminChannelId!, paypalOrderId)[0]);
 
@@ -55,16 +56,8 @@ describe('a PayPal payment naming another order than the checkout that holds it'
       env.paypal.requests.some((r) => r.method === 'GET' && r.path === `/v2/checkout/orders/${paypalOrderId}` && r.status === 200),
     ).toBe(true);
 
-    for (const id of [order.id, other.id]) {
-      expect(await db.order.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'PENDING_PAYMENT', amountReceivedCents: 0 });
-    }
-    expect(await db.payment.findMany({ where: { orderId: { in: [order.id, other.id] } }, orderBy: { id: 'asc' } })).toEqual(paymentsBefore);
-    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({
-      state: 'OPEN',
-      paidAmountCents: null,
-      paymentReference: null,
-      unappliedAction: null,
-    });
+    await expectNothingApplied([order.id, other.id], paymentsBefore, checkout.id);
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).unappliedAction).toBeNull();
     expect(env.paypal.refundRequests(captureId)).toEqual([]);
 
     await waitForJobsDone();

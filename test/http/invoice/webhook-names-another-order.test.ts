@@ -11,6 +11,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
+import { expectNothingApplied, paymentsOf } from './other-order-assertions.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
@@ -48,22 +49,14 @@ describe('a well-signed webhook naming another order than the checkout that hold
       supplementary_data: { related_ids: { order_id: paypalOrderId } },
     });
 
-    const paymentsBefore = await db.payment.findMany({ where: { orderId: { in: [order.id, other.id] } }, orderBy: { id: 'asc' } });
+    const paymentsBefore = await paymentsOf([order.id, other.id]);
     const res = await post(capture, connectionId).expect(200);
     expect(res.body).toEqual({ received: true, outcome: 'unusable' });
     const rows = await db.providerWebhookEvent.findMany({ where: { connectionId, eventId: capture.eventId } });
     expect(rows.map((r) => [r.type, r.outcome])).toEqual([['PAYMENT.CAPTURE.COMPLETED', 'unusable']]);
 
     // Neither order is paid, the checkout is as it was, no payment changed and nothing was captured at PayPal.
-    for (const id of [order.id, other.id]) {
-      expect(await db.order.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'PENDING_PAYMENT', amountReceivedCents: 0 });
-    }
-    expect(await db.payment.findMany({ where: { orderId: { in: [order.id, other.id] } }, orderBy: { id: 'asc' } })).toEqual(paymentsBefore);
-    expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({
-      state: 'OPEN',
-      paidAmountCents: null,
-      paymentReference: null,
-    });
+    await expectNothingApplied([order.id, other.id], paymentsBefore, checkout.id);
     expect(env.paypal.orders.get(paypalOrderId)!.captures).toHaveLength(0);
 
     const alert = await waitFor('the admin alert', async () => alertsAbout(tenant.adminChannelId!, paypalOrderId)[0]);

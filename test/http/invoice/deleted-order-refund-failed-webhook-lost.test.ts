@@ -10,9 +10,9 @@ import { deletedOrdersMoneyToReturn } from '../../../src/modules/payments-proces
 import { testDb } from '../../helpers/db.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { adminChannelTexts, cancelAndDeleteInPanel } from './deleted-order-fixtures.js';
+import { adminChannelTexts, chargedAfterDelete } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { chargeAtSquare, openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
+import { useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -23,22 +23,14 @@ const flaggedAudit = (tenantId: string, orderId: string) =>
 
 describe("a deleted order's late-money refund that Square fails later, its notification lost", () => {
   it('the refund sweep reads the failure and flags the money for the admins once', async () => {
-    const { tenant, order, checkoutId } = await openSquareCheckout(env);
-    await cancelAndDeleteInPanel(env, tenant.id, order.id);
     env.square.autoCompleteRefunds = false;
-    let refundId = '';
+    let charged: Awaited<ReturnType<typeof chargedAfterDelete>> | undefined;
     let lost: (typeof env.square.outbox.deliveries)[number] | undefined;
     try {
-      await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the delete' });
-      await env.square.idle();
-      const kept = await waitFor('the refund sent', async () => {
-        const row = await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
-        return row.lateMoneyAction === 'REFUND_SENT' ? row : undefined;
-      });
-      refundId = String([...env.square.refunds.values()].find((r) => r.json.payment_id === kept.paymentReference)!.json.id);
+      charged = await chargedAfterDelete(env);
       const from = env.square.outbox.deliveries.length;
       env.square.outbox.dropNext(1);
-      await env.square.failRefund(refundId);
+      await env.square.failRefund(charged.refundId);
       await env.square.idle();
       const dropped = env.square.outbox.deliveries.slice(from);
       expect(dropped.map((d) => d.dropped)).toEqual([true]);
@@ -46,6 +38,7 @@ describe("a deleted order's late-money refund that Square fails later, its notif
     } finally {
       env.square.autoCompleteRefunds = true;
     }
+    const { tenant, order, checkoutId, refundId } = charged;
     expect((await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateMoneyAction).toBe('REFUND_SENT');
 
     clock.advance(2 * 3600);
@@ -77,13 +70,7 @@ describe("a deleted order's late-money refund that Square fails later, its notif
   });
 
   it('a refund Square completed: the sweep flags nothing', async () => {
-    const { tenant, order, checkoutId } = await openSquareCheckout(env);
-    await cancelAndDeleteInPanel(env, tenant.id, order.id);
-    await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the delete' });
-    await env.square.idle();
-    await waitFor('the refund sent', async () =>
-      (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateMoneyAction === 'REFUND_SENT' ? true : undefined,
-    );
+    const { tenant, order, checkoutId } = await chargedAfterDelete(env);
     const before = (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateCheckedAt;
     clock.advance(2 * 3600);
     const result = await env.t.services.refundSweep.run();

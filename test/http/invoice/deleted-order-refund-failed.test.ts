@@ -7,33 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { deletedOrdersMoneyToReturn } from '../../../src/modules/payments-processor/checkouts/flagged-payments.query.js';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { adminChannelTexts, cancelAndDeleteInPanel } from './deleted-order-fixtures.js';
-import { chargeAtSquare, openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
+import { adminChannelTexts, chargedAfterDelete } from './deleted-order-fixtures.js';
+import { useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
 const { env, discordApi } = useProvidersApp();
 
 const adminTexts = (channelId: string) => adminChannelTexts(discordApi(), channelId);
 
-/** A Cash App Pay checkout whose order the admin cancelled and deleted in the panel, then charged anyway (it raced the close). */
-async function chargedAfterDelete() {
-  const { tenant, order, checkoutId } = await openSquareCheckout(env);
-  await cancelAndDeleteInPanel(env, tenant.id, order.id);
-  await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the delete' });
-  await env.square.idle();
-  const kept = await waitFor('the refund sent', async () => {
-    const row = await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } });
-    return row.lateMoneyAction === 'REFUND_SENT' ? row : undefined;
-  });
-  const refund = [...env.square.refunds.values()].find((r) => r.json.payment_id === kept.paymentReference)!;
-  return { tenant, order, kept, refundId: String(refund.json.id) };
-}
-
 describe("a deleted order's late-money refund that Square accepts and then fails", () => {
   it('is flagged for the admins: audit trail, admin channel, the dashboard to-do', async () => {
     env.square.autoCompleteRefunds = false;
     try {
-      const { tenant, order, kept, refundId } = await chargedAfterDelete();
+      const { tenant, order, kept, refundId } = await chargedAfterDelete(env);
       await env.square.failRefund(refundId);
       await env.square.idle();
       const failed = env.square.outbox.deliveries.filter((d) => d.body.includes('"refund.updated"') && d.body.includes(refundId));
@@ -57,7 +43,7 @@ describe("a deleted order's late-money refund that Square accepts and then fails
   });
 
   it('a refund Square completes flags nothing', async () => {
-    const { tenant, order, kept } = await chargedAfterDelete();
+    const { tenant, order, kept } = await chargedAfterDelete(env);
     await env.square.idle();
     expect((await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: kept.id } })).lateMoneyAction).toBe('REFUND_SENT');
     expect(await db.auditLog.count({ where: { tenantId: tenant.id, entityId: order.id, action: 'payment.unapplied_flagged' } })).toBe(0);

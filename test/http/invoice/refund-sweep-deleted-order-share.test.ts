@@ -3,10 +3,9 @@
 // the limit, none was read, run after run. They now have a share of the run (refund-sweep.ts deletedOrderShare).
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { waitFor } from '../../helpers/wait-for.js';
-import { cancelAndDeleteInPanel } from './deleted-order-fixtures.js';
+import { chargedAfterDelete } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { chargeAtSquare, openSquareCheckout, paidSquareOrder, useProvidersApp } from './square-btcpay-fixtures.js';
+import { paidSquareOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
@@ -14,13 +13,7 @@ const { env } = useProvidersApp(clock);
 
 describe("the refund sweep's limit", () => {
   it("reads a deleted order's refunded late money even when live checkouts due fill the limit", async () => {
-    const { tenant, order, checkoutId } = await openSquareCheckout(env);
-    await cancelAndDeleteInPanel(env, tenant.id, order.id);
-    await chargeAtSquare(env, tenant.id, { idempotencyKey: checkoutId, orderId: order.id, note: 'raced the delete' });
-    await env.square.idle();
-    await waitFor('the refund sent', async () =>
-      (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateMoneyAction === 'REFUND_SENT' ? true : undefined,
-    );
+    const { checkoutId } = await chargedAfterDelete(env);
     await paidSquareOrder(env);
     await paidSquareOrder(env);
     const before = (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateCheckedAt;

@@ -8,9 +8,8 @@
 // The two are interleaved deterministically: a second client holds the grant's role_changes row, so whichever
 // writes it first waits there; the test starts the other one then and releases the row once both wait (read from
 // pg_stat_activity, never a sleep).
-import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testDatabaseUrl } from '../../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { useRowLockWatch } from '../../helpers/row-lock-watch.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { adminCtx } from '../refunds/after-sale.harness.js';
 import { useRoleJobs } from './role-jobs.harness.js';
@@ -18,28 +17,7 @@ import { useRoleJobs } from './role-jobs.harness.js';
 const rj = useRoleJobs();
 const { db, discord, grantOf } = rj;
 
-let blocker: pg.Client;
-let watcher: pg.Client;
-beforeEach(async () => {
-  blocker = new pg.Client({ connectionString: testDatabaseUrl() });
-  watcher = new pg.Client({ connectionString: testDatabaseUrl() });
-  await blocker.connect();
-  await watcher.connect();
-});
-afterEach(async () => {
-  await blocker.query('ROLLBACK').catch(() => undefined);
-  await blocker.end();
-  await watcher.end();
-});
-
-/** The backends waiting on a lock one of `pids` holds (pg_stat_activity, outside any transaction of the watcher). */
-const waitingOn = async (pids: number[]) =>
-  (
-    await watcher.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE pg_blocking_pids(pid) && $1::int[] AND NOT pid = ANY($1::int[])',
-      [pids],
-    )
-  ).rows.map((r) => r.pid);
+const locks = useRowLockWatch();
 
 /** A VIP holder under RECORD whose role a moderator has just taken in Discord; the listener has not heard yet. */
 async function roleJustTaken() {
@@ -50,11 +28,8 @@ async function roleJustTaken() {
 }
 
 /** Holds the grant's role_changes row in the blocker's open transaction; returns the blocker's pid. */
-async function holdGrantRow(entitlementId: string): Promise<number> {
-  await blocker.query('BEGIN');
-  await blocker.query(`SELECT id FROM role_changes WHERE "entitlementId" = $1 AND action = 'GRANT' FOR UPDATE`, [entitlementId]);
-  return (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-}
+const holdGrantRow = (entitlementId: string) =>
+  locks.holdRow(`SELECT id FROM role_changes WHERE "entitlementId" = $1 AND action = 'GRANT' FOR UPDATE`, [entitlementId]);
 
 const settle = <T>(p: Promise<T>) =>
   p.then(
@@ -73,15 +48,12 @@ describe('RECORD: the listener records a removal while the reconciliation re-gra
 
     // The listener has decided "a moderator's removal" and waits to write it.
     const heard = settle(rj.events.rolesChanged(m.guildId, m.userId, []));
-    const [listenerPid] = await waitFor('the listener to wait on the held row', async () => {
-      const w = await waitingOn([blockerPid]);
-      return w.length === 1 ? w : undefined;
-    });
+    const listenerPid = await locks.oneWaitingOn('the listener to wait on the held row', [blockerPid]);
     // The reconciliation reads the member without VIP and comes to re-grant it: it waits too (on the listener's
     // lock now; before the fix, on the same row, after having read that no removal was recorded).
     const reconciled = settle(rj.repair.reconcile(adminCtx(m.tenantId)));
-    await waitFor('the reconciliation to wait', async () => (await waitingOn([blockerPid, listenerPid!])).length === 1);
-    await blocker.query('COMMIT');
+    await locks.oneWaitingOn('the reconciliation to wait', [blockerPid, listenerPid]);
+    await locks.release();
 
     const listener = await heard;
     const report = await reconciled;
@@ -103,13 +75,10 @@ describe('RECORD: the listener records a removal while the reconciliation re-gra
 
     // The reconciliation has decided to re-grant and waits to write the grant.
     const reconciled = settle(rj.repair.reconcile(adminCtx(m.tenantId)));
-    const [reconcilePid] = await waitFor('the reconciliation to wait on the held row', async () => {
-      const w = await waitingOn([blockerPid]);
-      return w.length === 1 ? w : undefined;
-    });
+    const reconcilePid = await locks.oneWaitingOn('the reconciliation to wait on the held row', [blockerPid]);
     const heard = settle(rj.events.rolesChanged(m.guildId, m.userId, []));
-    await waitFor('the listener to wait', async () => (await waitingOn([blockerPid, reconcilePid!])).length === 1);
-    await blocker.query('COMMIT');
+    await locks.oneWaitingOn('the listener to wait', [blockerPid, reconcilePid]);
+    await locks.release();
 
     const listener = await heard;
     const report = await reconciled;

@@ -27,6 +27,19 @@ async function customerOfShop() {
   return { s, as, walk };
 }
 
+/** Order A placed by Confirm on its review, on message m (`onM`), three days ago. */
+async function placedOnItsMessageDaysAgo() {
+  const { s, as, walk } = await customerOfShop();
+  const m = snowflake();
+  const old = await walkToReview(h, as, { ...walk, messageId: m });
+  const confirmA = customIdsOf(old.review).find((c) => c.startsWith('order:confirm'))!;
+  const onM = { ...messageOf(old.review), id: m };
+  await interact(h, componentInteraction(as, confirmA, { message: onM }));
+  const orderA = await db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
+  await endedDaysAgo(orderA.sessionId!, 3);
+  return { s, as, orderA, confirmA, onM };
+}
+
 describe('Confirm on the review of a session that ended days ago', () => {
   it('cancelled then: answers that no order is in progress, not with an order placed since, and places nothing', async () => {
     const { s, as, walk } = await customerOfShop();
@@ -55,16 +68,7 @@ describe('Confirm on the review of a session that ended days ago', () => {
   });
 
   it('placed then: answers with that order', async () => {
-    const { s, as, walk } = await customerOfShop();
-    const m = snowflake();
-    const old = await walkToReview(h, as, { ...walk, messageId: m });
-    const confirmA = customIdsOf(old.review).find((c) => c.startsWith('order:confirm'))!;
-    const onM = { ...messageOf(old.review), id: m };
-    await interact(h, componentInteraction(as, confirmA, { message: onM }));
-    const orderA = await db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
-    const a = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, id: orderA.sessionId! } });
-    await endedDaysAgo(a.id, 3);
-
+    const { s, as, orderA, confirmA, onM } = await placedOnItsMessageDaysAgo();
     const again = await interact(h, componentInteraction(as, confirmA, { message: onM }));
     // Before: "no order in progress", as if the order on this very review had never been placed.
     expect(textOf(again)).toContain(`#${orderA.number}`);
@@ -72,15 +76,7 @@ describe('Confirm on the review of a session that ended days ago', () => {
   });
 
   it("another customer's message answers nothing of theirs", async () => {
-    const { s, as, walk } = await customerOfShop();
-    const m = snowflake();
-    const old = await walkToReview(h, as, { ...walk, messageId: m });
-    const confirmA = customIdsOf(old.review).find((c) => c.startsWith('order:confirm'))!;
-    const onM = { ...messageOf(old.review), id: m };
-    await interact(h, componentInteraction(as, confirmA, { message: onM }));
-    const orderA = await db.order.findFirstOrThrow({ where: { tenantId: s.tenant.id } });
-    await endedDaysAgo(orderA.sessionId!, 3);
-
+    const { s, orderA, confirmA, onM } = await placedOnItsMessageDaysAgo();
     const other = await f.customer({ tenantId: s.tenant.id });
     const asOther = { guildId: s.guild.id, user: member({ id: other.discordUserId }) };
     const press = await interact(h, componentInteraction(asOther, confirmA, { message: onM }));

@@ -303,10 +303,10 @@ export function casActiveSession<E = never>(
 
 /**
  * How many message keys a session keeps (a message of the flow the customer pressed a step on, or that a step's answer
- * made, keeps up to two: see recordMessage; the oldest go first): a message no session keeps is taken as the active
- * session's, as before messages were recorded.
+ * made, keeps up to two: see recordMessage; the oldest go first), so about 20 messages: a message no session keeps is
+ * taken as the active session's, as before messages were recorded.
  */
-const MESSAGES_KEPT = 20;
+const MESSAGES_KEPT = 40;
 
 /**
  * The customer's session is open for a message's check: active and not run out by `now` (one that ran out keeps its
@@ -316,7 +316,7 @@ export const OPEN_AT = (now: Date) => Prisma.sql`"activeSlot" = 1 AND "expiresAt
 const KEPT = Prisma.sql`COALESCE("flowMessageIds", ARRAY[]::text[])`;
 /** The session's keys with those of `keys` it lacks added, the oldest dropped past MESSAGES_KEPT. */
 const SHOWN_IN = (keys: readonly string[]) => {
-  const added = Prisma.sql`(${KEPT} || ARRAY(SELECT k FROM unnest(${[...keys]}::text[]) AS k WHERE NOT k = ANY(${KEPT})))`;
+  const added = Prisma.sql`(${KEPT} || ARRAY(SELECT k FROM unnest(${[...keys]}::text[]) WITH ORDINALITY AS u(k, n) WHERE NOT k = ANY(${KEPT}) ORDER BY n))`;
   return Prisma.sql`${added}[greatest(1, cardinality(${added}) + 1 - ${MESSAGES_KEPT}::int):]`;
 };
 /** The session's keys name the message (any of its keys). */

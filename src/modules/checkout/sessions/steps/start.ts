@@ -133,11 +133,13 @@ export function createStartSteps(
             AS "otherSession"`);
       if (done?.cancelled) return { cancelled: true };
       if (done?.otherSession) throw otherSession();
-      // Nothing in progress. The customer's session that ended last, within one TTL, says what the Cancel was
-      // pressed on: one cancelled (a double tap, or a client whose message was not updated yet) is answered as
-      // the first tap was; one submitted (Cancel pressed on the review after Confirm placed it) names its order,
-      // so the caller does not say "nothing"; one that ran out, or none, had nothing to cancel.
-      const last = await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(clock.now()));
+      // Nothing in progress. The session the message was shown in (however long ago it ended), else the customer's
+      // session that ended last within one TTL, says what the Cancel was pressed on: one cancelled (a double tap, or
+      // a client whose message was not updated yet) is answered as the first tap was; one submitted (Cancel pressed
+      // on the review after Confirm placed it) names its order, so the caller does not say "nothing"; one that ran
+      // out, or none, had nothing to cancel.
+      const shown = message.length ? await lastEndedSession(sql, tenantId, customerId, null, { shownIn: message }) : null;
+      const last = shown ?? (await lastEndedSession(sql, tenantId, customerId, clock.withinTtlSince(clock.now())));
       if (last?.endReason === 'CANCELLED') return { cancelled: false, alreadyCancelled: true };
       return { cancelled: false, ...(last?.orderId ? { placedOrderId: last.orderId } : {}) };
     },

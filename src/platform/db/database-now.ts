@@ -43,3 +43,9 @@ export async function onDatabaseClock(db: Pick<Tx, '$queryRaw'>, at: Date, clock
 
 /** The database's now in SQL, as a timestamp in UTC (the zone of the tables' timestamp columns): databaseNow inside a statement. */
 export const SQL_DATABASE_NOW: Prisma.Sql = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * The database's clock at this very moment in SQL, as a timestamp in UTC: databaseClockNow inside a statement, for a
+ * row dated when it is written (after any lock its statement waited on), whatever instance wrote it.
+ */
+export const SQL_DATABASE_CLOCK_NOW: Prisma.Sql = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;

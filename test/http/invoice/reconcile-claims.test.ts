@@ -16,7 +16,7 @@ import { testDatabaseUrl, testDb, truncateAll } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
-import { dueForReconcile, runReconcileJob } from './reconcile-job.js';
+import { databaseClockAsStored, dueForReconcile, runReconcileJob } from './reconcile-job.js';
 import { openSquareCheckout, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const HOUR = 3600;
@@ -128,9 +128,10 @@ describe('PayPal checkouts: a claim another run won, and a checkout still being 
       expect(creating.reconcileCheckedAt).toBeNull();
       clock.advance(HOUR);
       const requests = env.paypal.requests.length;
-      const start = clock.now().getTime();
+      // Dated by the database's clock (the claim's), between its readings before and after the run.
+      const start = (await databaseClockAsStored(db)).getTime();
       await runReconcileJob(db);
-      const end = clock.now().getTime();
+      const end = (await databaseClockAsStored(db)).getTime();
 
       const after = await checkoutRow(creating.id);
       expect(after.state).toBe('CREATING');

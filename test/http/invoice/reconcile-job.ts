@@ -1,6 +1,8 @@
 // Runs the checkouts' reconciliation (or another cron task) as the cron does: a payment:checkouts:reconcile job, taken and run by
 // the test's worker; resolves once the job is done (graphile-worker deletes a job that succeeded), throws with
-// its error if it failed. And what a run would take now (dueForReconcile), in its order.
+// its error if it failed. And what a run would take now (dueForReconcile), in its order; which PayPal orders a run read
+// (payPalReadsDuring); and the database's clock as a run's claim dates a checkout (databaseClockAsStored).
+import type { FakePayPal } from '../../../src/dev/fakes/fake-paypal.js';
 import { openCheckoutsDueReconcile } from '../../../src/modules/payments-processor/checkouts/reconcile-reads.js';
 import type { Clock } from '../../../src/platform/clock.js';
 import { databaseNow } from '../../../src/platform/db/database-now.js';
@@ -35,4 +37,25 @@ export async function dueForReconcile(db: Db, clock: Clock, limit: number): Prom
     limit,
   );
   return open.map((c) => c.id);
+}
+
+/** The PayPal orders `run` read (GET /v2/checkout/orders/{id}) at `paypal`, among `paypalOrderIds`, in the order it read them. */
+export async function payPalReadsDuring(paypal: FakePayPal, paypalOrderIds: string[], run: () => Promise<unknown>): Promise<string[]> {
+  const from = paypal.requests.length;
+  await run();
+  return paypal.requests
+    .slice(from)
+    .filter((r) => r.method === 'GET')
+    .map((r) => /^\/v2\/checkout\/orders\/([^/]+)$/.exec(r.path)?.[1])
+    .filter((id): id is string => !!id && paypalOrderIds.includes(id));
+}
+
+/**
+ * The database's clock now (clock_timestamp(), which dates a run's claim: reconcile-reads.ts), as the claim's column
+ * stores it (a UTC timestamp to the millisecond, rounded): read before and after a claim, the two bound the claim's
+ * stored date exactly, as the rounding keeps their order.
+ */
+export async function databaseClockAsStored(db: Db): Promise<Date> {
+  const [{ now }] = await db.$queryRaw<[{ now: Date }]>`SELECT (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(3) AS now`;
+  return now;
 }

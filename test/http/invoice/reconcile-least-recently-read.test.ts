@@ -9,7 +9,7 @@ import { claimReconcileRead, RECONCILE_RUN_LIMIT } from '../../../src/modules/pa
 import { testDb } from '../../helpers/db.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
-import { dueForReconcile, runReconcileJob } from './reconcile-job.js';
+import { databaseClockAsStored, dueForReconcile, payPalReadsDuring, runReconcileJob } from './reconcile-job.js';
 
 const HOUR = 3600;
 const clock = new MovableClock();
@@ -32,15 +32,7 @@ async function readEveryOpenCheckout() {
 const due = (limit: number) => dueForReconcile(db, clock, limit);
 
 /** The PayPal orders `run` read (GET /v2/checkout/orders/{id}), among `paypalOrderIds`, in the order it read them. */
-async function readsDuring(paypalOrderIds: string[], run: () => Promise<unknown>) {
-  const from = env.paypal.requests.length;
-  await run();
-  return env.paypal.requests
-    .slice(from)
-    .filter((r) => r.method === 'GET')
-    .map((r) => /^\/v2\/checkout\/orders\/([^/]+)$/.exec(r.path)?.[1])
-    .filter((id): id is string => !!id && paypalOrderIds.includes(id));
-}
+const readsDuring = (paypalOrderIds: string[], run: () => Promise<unknown>) => payPalReadsDuring(env.paypal, paypalOrderIds, run);
 
 const checkoutRow = (id: string) => db.paymentCheckout.findUniqueOrThrow({ where: { id } });
 
@@ -85,14 +77,21 @@ describe('the reconciliation reads the least recently read open checkouts first'
     await readEveryOpenCheckout();
     const seen = await checkoutRow(checkout.id);
     expect(seen.reconcileCheckedAt).not.toBeNull();
-    const at = new Date(clock.now().getTime() + 1000);
-    expect(await claimReconcileRead(db, seen, at)).toBe(true);
+    // The claim compares the exact date the selection read (written by the database's clock, as stored) and dates
+    // the checkout by the database's clock.
+    const from = await databaseClockAsStored(db);
+    expect(await claimReconcileRead(db, seen)).toBe(true);
+    const to = await databaseClockAsStored(db);
+    const at = (await checkoutRow(checkout.id)).reconcileCheckedAt!;
+    expect(at.getTime()).toBeGreaterThanOrEqual(from.getTime());
+    expect(at.getTime()).toBeLessThanOrEqual(to.getTime());
     // The other run selected it before that claim: it sees another last read and leaves it.
-    expect(await claimReconcileRead(db, seen, new Date(at.getTime() + 1000))).toBe(false);
+    expect(await claimReconcileRead(db, seen)).toBe(false);
     expect((await checkoutRow(checkout.id)).reconcileCheckedAt).toEqual(at);
     // Closed meanwhile: nothing to claim.
     await db.paymentCheckout.update({ where: { id: checkout.id }, data: { state: 'VOIDED' } });
-    expect(await claimReconcileRead(db, await checkoutRow(checkout.id), new Date(at.getTime() + 2000))).toBe(false);
+    expect(await claimReconcileRead(db, await checkoutRow(checkout.id))).toBe(false);
+    expect((await checkoutRow(checkout.id)).reconcileCheckedAt).toEqual(at);
   });
 
   it('the cron job records when it read each checkout, the failed read too, which changes nothing else of it', async () => {
@@ -104,12 +103,13 @@ describe('the reconciliation reads the least recently read open checkouts first'
     expect(before.ok.reconcileCheckedAt).toBeNull();
     expect(before.failing.reconcileCheckedAt).toBeNull();
 
-    const start = clock.now().getTime();
+    // Dated by the database's clock (the claim's), between its readings before and after the run.
+    const start = (await databaseClockAsStored(db)).getTime();
     expect(await readsDuring([ok.paypalOrderId, failing.paypalOrderId], () => runReconcileJob(db))).toEqual([
       ok.paypalOrderId,
       failing.paypalOrderId,
     ]);
-    const end = clock.now().getTime();
+    const end = (await databaseClockAsStored(db)).getTime();
 
     for (const [name, row] of Object.entries(before)) {
       const after = await checkoutRow(row.id);

@@ -901,7 +901,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const cutoff = new Date(clock.now().getTime() - olderThanMinutes * 60_000);
       const dbNow = await databaseNow(db);
       // Least recently taken first, each claimed before anything is done with it (reconcile-reads.ts): a checkout whose
-      // read keeps failing, or that stays open for days, no longer comes first every run ahead of newer ones.
+      // read keeps failing, or that stays open for days, no longer comes first every run ahead of newer ones. The claim
+      // is dated by the database's clock, not this instance's: the order compares dates other instances wrote.
       const open = await openCheckoutsDueReconcile(db, { cutoff, dbNow }, limit);
       const taken: PaymentCheckout[] = [];
       let changed = 0;
@@ -910,7 +911,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       for (const c of open) {
         try {
           // Taken by a run beside this one, or closed meanwhile: nothing for this run to do.
-          if (!(await claimReconcileRead(db, c, clock.now()))) continue;
+          if (!(await claimReconcileRead(db, c))) continue;
           taken.push(c);
           const due = c.createdAt < cutoff;
           if (!c.providerCheckoutId) {

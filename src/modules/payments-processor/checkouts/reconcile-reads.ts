@@ -10,7 +10,12 @@
 // those would hold the front as the failing ones did. The compare makes two runs at once (one that outlasts its 3
 // minutes, 200 reads of up to PROVIDER_TIMEOUT_MS each, beside the next tick's on another worker) read a checkout once;
 // a second read would only be a wasted call (the ledger applies a state once), so the claim is kept that simple.
+// The claim is dated by the database's clock (clock_timestamp()), not the running instance's: the order compares dates
+// that different instances wrote, and an instance whose clock ran hours behind dated the checkout it had just read
+// hours in the past, so it came first again in the next run, ahead of every checkout read since
+// (platform/db/database-now.ts).
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
+import { SQL_DATABASE_CLOCK_NOW } from '../../../platform/db/database-now.js';
 import { sqlUtcNow } from '../../../platform/db/due-rows.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { unchargedOpenedBefore } from './checkout-expiry.js';
@@ -53,16 +58,17 @@ export async function openCheckoutsDueReconcile(db: Db, at: ReconcileAt, limit: 
 }
 
 /**
- * Claims checkout `c`, as openCheckoutsDueReconcile read it, for this run at `now`: if it is still open and still
- * last taken at the time the selection read, records the take (reconcileCheckedAt). False: another run took it first,
- * or it closed meanwhile (whatever closed it applied its state). Raw SQL, leaving updatedAt as it is: a read changes
- * nothing of the checkout, and the admin post shows updatedAt as "on its way since" for a checkout from before
- * inFlightAt (order-checkout-now.ts).
+ * Claims checkout `c`, as openCheckoutsDueReconcile read it, for this run: if it is still open and still last taken
+ * at the time the selection read (compared with that exact value, as it was stored), records the take
+ * (reconcileCheckedAt) at the database's clock's now. False: another run took it first, or it closed meanwhile
+ * (whatever closed it applied its state). Raw SQL, leaving updatedAt as it is: a read changes nothing of the
+ * checkout, and the admin post shows updatedAt as "on its way since" for a checkout from before inFlightAt
+ * (order-checkout-now.ts).
  */
-export async function claimReconcileRead(db: Db, c: Pick<PaymentCheckout, 'id' | 'reconcileCheckedAt'>, now: Date): Promise<boolean> {
+export async function claimReconcileRead(db: Db, c: Pick<PaymentCheckout, 'id' | 'reconcileCheckedAt'>): Promise<boolean> {
   const seen = c.reconcileCheckedAt ? sqlUtcNow(c.reconcileCheckedAt) : null;
   const count = await db.$executeRaw`
-    UPDATE payment_checkouts c SET "reconcileCheckedAt" = ${sqlUtcNow(now)}
+    UPDATE payment_checkouts c SET "reconcileCheckedAt" = ${SQL_DATABASE_CLOCK_NOW}
     WHERE c.id = ${c.id} AND c.state = ANY (${[...OPEN_CHECKOUT_STATES]}::"CheckoutState"[])
       AND c."reconcileCheckedAt" IS NOT DISTINCT FROM ${seen}`;
   return count === 1;

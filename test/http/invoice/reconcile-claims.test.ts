@@ -8,11 +8,11 @@
 // - The branches that do not read the provider are dated too, so such a checkout goes to the back of the line: a
 //   PayPal checkout still being created (its create call not answered yet), and a Cash App Pay checkout never charged
 //   (nothing at Square to read), inside its window (left open) or past it (retired EXPIRED).
-import pg from 'pg';
 import request from 'supertest';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UNCHARGED_CHECKOUT_WINDOW_MINUTES } from '../../../src/modules/payments-processor/checkouts/checkout-expiry.js';
-import { testDatabaseUrl, testDb, truncateAll } from '../../helpers/db.js';
+import { testDb, truncateAll } from '../../helpers/db.js';
+import { useRowLockWatch } from '../../helpers/row-lock-watch.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
@@ -28,28 +28,7 @@ describe('PayPal checkouts: a claim another run won, and a checkout still being 
   // PayPal's create may be held for a while (a checkout still being created, below): the app gives it a minute.
   const { env, payPalOrder, startCheckout } = usePayPalApp(clock, { PROVIDER_TIMEOUT_MS: '60000' });
 
-  let blocker: pg.Client;
-  let watcher: pg.Client;
-  beforeEach(async () => {
-    blocker = new pg.Client({ connectionString: testDatabaseUrl() });
-    watcher = new pg.Client({ connectionString: testDatabaseUrl() });
-    await blocker.connect();
-    await watcher.connect();
-  });
-  afterEach(async () => {
-    await blocker.query('ROLLBACK').catch(() => undefined);
-    await blocker.end();
-    await watcher.end();
-  });
-
-  /** The backends waiting on a lock one of `pids` holds, other than those. */
-  const waitingOn = async (pids: number[]) =>
-    (
-      await watcher.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE pg_blocking_pids(pid) && $1::int[] AND NOT pid = ANY($1::int[])',
-        [pids],
-      )
-    ).rows.map((r) => r.pid);
+  const locks = useRowLockWatch();
 
   /** PayPal's requests about one order (its reads, GET; its captures, POST …/capture). */
   const payPalCalls = (paypalOrderId: string) => {
@@ -75,21 +54,16 @@ describe('PayPal checkouts: a claim another run won, and a checkout still being 
     const payments = () => db.payment.findMany({ where: { orderId: order.id }, orderBy: { id: 'asc' } });
     const paymentsBefore = await payments();
 
-    await blocker.query('BEGIN');
-    await blocker.query('SELECT id FROM payment_checkouts WHERE id = $1 FOR UPDATE', [checkout.id]);
-    const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const blockerPid = await locks.holdRow('SELECT id FROM payment_checkouts WHERE id = $1 FOR UPDATE', [checkout.id]);
 
     const first = env.t.services.checkouts.reconcile(5);
-    const [firstPid] = await waitFor("the first run's claim to wait on the held row", async () => {
-      const w = await waitingOn([blockerPid]);
-      return w.length === 1 ? w : undefined;
-    });
+    const firstPid = await locks.oneWaitingOn("the first run's claim to wait on the held row", [blockerPid]);
     // The second run's selection sees the checkout never taken (the first's claim is not made yet): its claim waits too.
     const second = env.t.services.checkouts.reconcile(5);
-    await waitFor("the second run's claim to wait behind the first's", async () => (await waitingOn([blockerPid, firstPid!])).length === 1);
+    await locks.oneWaitingOn("the second run's claim to wait behind the first's", [blockerPid, firstPid]);
     expect(payPalCalls(paypalOrderId)).toEqual({ reads: 0, captures: 0 });
 
-    await blocker.query('COMMIT');
+    await locks.release();
     const runs = await Promise.all([first, second]);
 
     // One run took it, read it once (PayPal's 503), and dated it; the other did nothing with it.

@@ -118,4 +118,17 @@ describe("a first press on an ended session's flow message that nobody pressed b
     const row = await db.orderSession.findFirstOrThrow({ where: { tenantId: s.tenant.id, activeSlot: 1 } });
     expect([...row.flowMessageIds].sort()).toEqual([menu.id, `i:${x}`].sort());
   });
+
+  it('a made message is recorded only for the session it shows: not for one that took its place meanwhile', async () => {
+    const { s } = await customerOfShop();
+    const sessions = h.t.services.orderSessions;
+    const { session: a } = await sessions.start(s.tenant.id, s.customer.id, { guildId: s.guild.id });
+    await sessions.cancel(s.tenant.id, s.customer.id);
+    const { session: b } = await sessions.start(s.tenant.id, s.customer.id, { guildId: s.guild.id });
+    expect(b.id).not.toBe(a.id);
+    await sessions.shownIn(s.tenant.id, s.customer.id, ['i:1'], { sessionId: a.id });
+    expect((await db.orderSession.findUniqueOrThrow({ where: { id: b.id } })).flowMessageIds).toEqual([]);
+    await sessions.shownIn(s.tenant.id, s.customer.id, ['i:2'], { sessionId: b.id });
+    expect((await db.orderSession.findUniqueOrThrow({ where: { id: b.id } })).flowMessageIds).toEqual(['i:2']);
+  });
 });

@@ -111,9 +111,10 @@ export interface OrderSessionService {
    * Records the surface's message (a Discord message of the /order flow) under each of its keys (`message`: its id,
    * and the interaction whose answer made it, which a press on it names before the message was ever pressed) as
    * showing the customer's active session (no-op without one): a step pressed there once another session began
-   * changes nothing.
+   * changes nothing. `sessionId`: the session the message shows, when the caller knows it (an answer that made the
+   * message); nothing is recorded once that session is no longer the active one.
    */
-  shownIn(tenantId: string, customerId: string, message: readonly string[]): Promise<void>;
+  shownIn(tenantId: string, customerId: string, message: readonly string[], opts?: { sessionId?: string }): Promise<void>;
   /**
    * What submit would charge now: catalog prices, best discount, shipping, tax (TAX_SERVICE_UNAVAILABLE
    * when the tenant's tax provider cannot answer), total. Needs items (SESSION_EMPTY) and an address.

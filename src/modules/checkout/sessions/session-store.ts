@@ -353,14 +353,22 @@ export async function messageSession(
 /**
  * Records that the customer's active session is shown in the surface's message, under each of the keys the surface
  * names it by (`message`: a Discord message's id, and the interaction whose answer made it); no-op without an active
- * session or when every key is recorded.
+ * session (or when `sessionId`, the session the message shows, is no longer the active one) or when every key is
+ * recorded.
  */
-export async function recordMessage(db: SqlTarget, tenantId: string, customerId: string, message: readonly string[]): Promise<void> {
+export async function recordMessage(
+  db: SqlTarget,
+  tenantId: string,
+  customerId: string,
+  message: readonly string[],
+  sessionId?: string,
+): Promise<void> {
   if (!message.length) return;
   await executeSql(
     db,
     Prisma.sql`UPDATE order_sessions SET "flowMessageIds" = ${SHOWN_IN(message)}
       WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId} AND "activeSlot" = 1
+        ${sessionId !== undefined ? Prisma.sql`AND id = ${sessionId}` : Prisma.empty}
         AND NOT ${KEPT} @> ${[...message]}::text[]`,
   );
 }

@@ -77,26 +77,32 @@ export function onItsSession<P>(run: (ctx: HandlerContext, params: P) => Promise
 }
 
 /**
- * The flow message recorded as the open session's (shownIn), under each of its keys. Best-effort: the step has
- * committed, so a fault here is logged, not answered as "nothing was changed"; the message then stays the session's it
- * was.
+ * The flow message recorded as the open session's (shownIn), under each of its keys; only as `sessionId`'s when given.
+ * Best-effort: the step has committed, so a fault here is logged, not answered as "nothing was changed"; the message
+ * then stays the session's it was.
  */
-export async function recordFlowMessage(ctx: HandlerContext, customerId: string, message: readonly string[]): Promise<void> {
+export async function recordFlowMessage(
+  ctx: HandlerContext,
+  customerId: string,
+  message: readonly string[],
+  opts: { sessionId?: string } = {},
+): Promise<void> {
   if (!message.length) return;
-  await ctx.services.orderSessions.shownIn(ctx.tenant.id, customerId, message).catch((err: unknown) => {
+  await ctx.services.orderSessions.shownIn(ctx.tenant.id, customerId, message, opts).catch((err: unknown) => {
     ctx.log.warn({ err, message }, 'flow message not recorded for its session');
   });
 }
 
 /**
  * When `reply` makes a new message of the flow (the answer to /order, or to the quantity form sent from no flow
- * message), that message recorded as the open session's under the interaction that made it: Discord names that
- * interaction on a press there (flow-message.ts), so the message is its session's before anyone pressed on it. Called
- * once the step succeeded (a refused step writes nothing).
+ * message), that message recorded as `session`'s, the session it shows, under the interaction that made it: Discord
+ * names that interaction on a press there (flow-message.ts), so the message is its session's before anyone pressed on
+ * it. Called once the step succeeded (a refused step writes nothing); nothing is recorded if another session has
+ * taken its place meanwhile.
  */
-export async function recordMadeMessage(ctx: HandlerContext, reply: Reply): Promise<void> {
+export async function recordMadeMessage(ctx: HandlerContext, reply: Reply, session: { id: string; customerId: string }): Promise<void> {
   if (!makesFlowMessage(reply)) return;
-  await recordFlowMessage(ctx, (await ctx.customer()).id, [madeByKey(ctx.interaction.id)]);
+  await recordFlowMessage(ctx, session.customerId, [madeByKey(ctx.interaction.id)], { sessionId: session.id });
 }
 
 /** Updates the flow message in place when the interaction came from it; otherwise a new ephemeral message. */

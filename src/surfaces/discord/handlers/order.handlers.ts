@@ -225,7 +225,7 @@ export const orderCommands: CommandRoutes = {
         await nextScreen(ctx, session, resumed && session.items.length ? 'Welcome back: continuing your order.' : undefined),
       );
       // The message this answer makes is the session's from now on, though no one has pressed on it yet.
-      await recordMadeMessage(ctx, reply);
+      await recordMadeMessage(ctx, reply, session);
       return reply;
     },
   },
@@ -279,7 +279,7 @@ export const orderComponents: ComponentRoutes = {
         await nextScreen(ctx, session, line ? `Your order now has ${line.quantity} × ${line.name}.` : undefined),
       );
       // Sent from no flow message (`/order productid:`, the catalog), the answer is a new message of this session.
-      await recordMadeMessage(ctx, reply);
+      await recordMadeMessage(ctx, reply, session);
       return reply;
     }),
   },

@@ -109,7 +109,7 @@ export function createStartSteps(
       if ((await messageSession(sql, tenantId, customerId, message, clock.now())) === 'other') throw otherSession();
     },
 
-    shownIn: (tenantId, customerId, message) => recordMessage(sql, tenantId, customerId, message),
+    shownIn: (tenantId, customerId, message, opts = {}) => recordMessage(sql, tenantId, customerId, message, opts.sessionId),
 
     async cancel(tenantId, customerId, opts = {}) {
       const message = opts.message ?? [];

@@ -88,12 +88,12 @@ export interface OrderSessionService {
    */
   paymentChoices(tenantId: string, customerId: string): Promise<PaymentMethod[]>;
   /**
-   * Ends the active session (no-op when there is none). Without one, the session the message was shown in (however
-   * long ago it ended), else the customer's last session when it ended within the session TTL, says what the Cancel
-   * was pressed on: `alreadyCancelled` when it was cancelled (a second
-   * tap), `placedOrderId` naming its order when it was submitted (a Cancel pressed after Confirm placed it).
-   * `message`: the keys of the surface's message the Cancel was pressed on (see shownIn). One recorded only for the
-   * customer's ended sessions while another is active cancels nothing: CONFLICT, details.session 'other'.
+   * Ends the active session (no-op when there is none). Without one, the session the message was shown in (however long
+   * ago it ended), else the customer's last session when it ended within the session TTL, says what the Cancel was
+   * pressed on: `alreadyCancelled` when it was cancelled (a second tap), `placedOrderId` naming its order when it was
+   * submitted (a Cancel pressed after Confirm placed it). `message`: the keys of the surface's message the Cancel was
+   * pressed on (see shownIn). One recorded only for the customer's ended sessions while another is active cancels
+   * nothing: CONFLICT, details.session 'other'.
    */
   cancel(
     tenantId: string,

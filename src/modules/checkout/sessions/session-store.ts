@@ -222,13 +222,13 @@ export function loadSessionById(
 
 /**
  * The customer's session that ended last (submitted, cancelled or expired), when it ended since `since` (one TTL ago;
- * null: however long ago), with its order when it was submitted; null without one. It says what a click on a screen of a session that just
- * ended was for: a Cancel says it was already cancelled or placed. `placed`: the last one that became an order, even
- * when a later one was cancelled or ran out since (a repeat Confirm on a placed order's review answers with that
- * order, not "no order in progress", which invites buying again). `shownIn`: the last one recorded as shown in that
- * surface message (any of its keys: shownIn/recordMessage), so a press on a message says what that message's own session became (asked
- * with no `since`: a message of a session that ended days ago is still that session's). A
- * customer's sessions follow one another (one active slot), so the last started is the last ended.
+ * null: however long ago), with its order when it was submitted; null without one. It says what a click on a screen of
+ * a session that just ended was for: a Cancel says it was already cancelled or placed. `placed`: the last one that
+ * became an order, even when a later one was cancelled or ran out since (a repeat Confirm on a placed order's review
+ * answers with that order, not "no order in progress", which invites buying again). `shownIn`: the last one recorded as
+ * shown in that surface message (any of its keys: shownIn/recordMessage), so a press on a message says what that
+ * message's own session became (asked with no `since`: a message of a session that ended days ago is still that
+ * session's). A customer's sessions follow one another (one active slot), so the last started is the last ended.
  */
 export async function lastEndedSession(
   db: SqlTarget,
@@ -326,8 +326,9 @@ export const SHOWS = (keys: readonly string[]) => Prisma.sql`"flowMessageIds" &&
  * Whose screen a surface's message is (`message`: its keys, any of which names it): 'current' when it is recorded for
  * the customer's active session, 'other' when it is recorded only for sessions of theirs that ended while another is
  * active now (a stale screen: acting on it would act on a session it never showed), 'unknown' otherwise (recorded for
- * no session: from before messages were recorded, or made by no answer of the flow; or no session is active). A session that ran out by `now` counts as ended, though it
- * keeps its slot until something ends it (OPEN_AT). A read: recordMessage records it once a step ran.
+ * no session: from before messages were recorded, or made by no answer of the flow; or no session is active). A session
+ * that ran out by `now` counts as ended, though it keeps its slot until something ends it (OPEN_AT). A read:
+ * recordMessage records it once a step ran.
  */
 export async function messageSession(
   db: SqlTarget,

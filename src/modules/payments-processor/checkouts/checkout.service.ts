@@ -31,7 +31,7 @@ import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './doubl
 import { emitOtherOrderMoney, namesOtherOrder, otherOrderWhy, reportsMoney, type HoldingCheckout } from './other-order.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
-import { closedCheckoutsDue, deletedOrderCheckoutsDue } from './late-money.js';
+import { closedCheckoutsDue, deletedOrderCheckoutsDue, recordLateMoneyRead } from './late-money.js';
 import { claimReconcileRead, openCheckoutsDueReconcile, RECONCILE_RUN_LIMIT } from './reconcile-reads.js';
 import { keptLateMoneyCause } from './late-money-notice.js';
 import { namesMissingOrder, namesOurOrder } from './webhook-ownership.js';
@@ -948,6 +948,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a checkout; next run tries again');
         }
       }
+      // Closed checkouts, and deleted orders' kept ones, that can still take money (late-money.ts): each read dated, and
+      // judged due again, by the database's clock, as the open ones' claims are; their windows are this instance's.
       let late = 0;
       for (const c of await closedCheckoutsDue(db, clock.now(), olderThanMinutes, 200)) {
         late++;
@@ -957,7 +959,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           errors++;
           logger.warn({ err, checkoutId: c.id }, 'reconciliation could not check a closed checkout; it is asked again later');
         }
-        await db.paymentCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
+        await recordLateMoneyRead(db, 'payment_checkouts', c.id);
       }
       for (const c of await deletedOrderCheckoutsDue(db, clock.now(), olderThanMinutes, 200)) {
         late++;
@@ -967,7 +969,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
           errors++;
           logger.warn({ err, checkoutId: c.id }, "reconciliation could not check a deleted order's checkout; it is asked again later");
         }
-        await db.deletedOrderCheckout.updateMany({ where: { id: c.id }, data: { lateCheckedAt: clock.now() } });
+        await recordLateMoneyRead(db, 'deleted_order_checkouts', c.id);
       }
       return { checked: taken.filter((c) => c.createdAt < cutoff || isUncharged(c)).length, changed, errors, expired, late };
     },

@@ -21,11 +21,18 @@
 // closed checkout at any time (`anyTime`: a BTCPay merchant marks an invoice settled by hand whenever they like),
 // the kept row stays, however old, until money reaches it: its webhook still finds it (the reconciliation, which
 // polls the provider, stops asking at the window like for a live order's checkout).
+// Each ask is dated (lateCheckedAt) and judged due again by the database's clock, not the running instance's: the
+// runs of every instance read the dates each other wrote, and one whose clock ran hours behind dated the checkout it
+// had just asked about hours in the past, so the next run found it due at once and asked again, run after run (one
+// whose clock ran ahead found due what another had just asked about). The window itself (LATE_MONEY `days`) and the
+// run's `olderThanMinutes` stay the instance's, as when the reconciliation first asks about an open checkout: days
+// long, and asked again and again inside them, a skew of minutes moves when the asking stops by minutes, and money's
+// webhook applies it regardless (docs/decisions/payments-core.md).
 import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { dueAgainByAge, inIdOrder, sqlUtcNow, type AgeRecheck } from '../../../platform/db/due-rows.js';
 import type { SqlRunner } from '../../../platform/db/sql.js';
-import { SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
+import { SQL_DATABASE_CLOCK_NOW, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
 
 /**
  * Per provider: which closed states can still take money, and for how many days after the checkout was made the
@@ -74,14 +81,20 @@ function canStillTakeMoney(t: Prisma.Sql, horizon: Horizon): Prisma.Sql {
       AND NOT (c.provider = 'SQUARE' AND c."providerCheckoutId" <> c.id AND c.state <> 'VOIDED')`;
 }
 
-/** Ids of the rows of `table` that can still take money, due a look now, least recently asked first. */
-async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checkouts', now: Date, olderThanMinutes: number, limit: number) {
+type LateMoneyTable = 'payment_checkouts' | 'deleted_order_checkouts';
+
+/**
+ * Ids of the rows of `table` that can still take money, due a look now, least recently asked first: inside the
+ * window and older than `olderThanMinutes` at `now` (the instance's), not asked within their interval by the
+ * database's clock (lateCheckedAt is dated by it: recordLateMoneyRead).
+ */
+async function dueIds(db: Db, table: LateMoneyTable, now: Date, olderThanMinutes: number, limit: number) {
   const t = sqlUtcNow(now);
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM ${Prisma.raw(`"${table}"`)} c
     WHERE ${canStillTakeMoney(t, 'asked')}
       AND c."createdAt" < ${t} - make_interval(mins => ${olderThanMinutes}::int)
-      AND ${dueAgainByAge(t, 'lateCheckedAt', LATE_MONEY_RECHECK)}
+      AND ${dueAgainByAge(SQL_DATABASE_NOW, 'lateCheckedAt', LATE_MONEY_RECHECK)}
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
   return rows.map((r) => r.id);
@@ -89,7 +102,8 @@ async function dueIds(db: Db, table: 'payment_checkouts' | 'deleted_order_checko
 
 /**
  * The closed checkouts due a look now, least recently asked first: made more than `olderThanMinutes` ago,
- * able to take money still (canStillTakeMoney), not asked within their interval (LATE_MONEY_RECHECK).
+ * able to take money still (canStillTakeMoney), both at `now` (the instance's clock), not asked within their
+ * interval (LATE_MONEY_RECHECK) by the database's clock.
  */
 export async function closedCheckoutsDue(db: Db, now: Date, olderThanMinutes: number, limit: number): Promise<PaymentCheckout[]> {
   const ids = await dueIds(db, 'payment_checkouts', now, olderThanMinutes, limit);
@@ -107,6 +121,18 @@ export async function deletedOrderCheckoutsDue(
   const ids = await dueIds(db, 'deleted_order_checkouts', now, olderThanMinutes, limit);
   if (!ids.length) return [];
   return inIdOrder(ids, await db.deletedOrderCheckout.findMany({ where: { id: { in: ids } } }));
+}
+
+/**
+ * Records that the reconciliation asked the provider about `id` of `table` (closedCheckoutsDue,
+ * deletedOrderCheckoutsDue), whatever the answer (a failed read too): its lateCheckedAt, and updatedAt as before, set
+ * to the database's clock's now (clock_timestamp()), by which every instance's run judges it due again.
+ */
+export async function recordLateMoneyRead(db: Db, table: LateMoneyTable, id: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE ${Prisma.raw(`"${table}"`)} c SET "lateCheckedAt" = n.at, "updatedAt" = n.at
+    FROM (SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n
+    WHERE c.id = ${id}`;
 }
 
 /**

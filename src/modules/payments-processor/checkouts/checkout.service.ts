@@ -46,7 +46,12 @@ import { flagUnapplied, flagUnappliedRefundFailed } from './unapplied-flagged.js
 /** Closed before any charge answered; a payment made for one is still bound to it (and refunded by the ledger). */
 const CLOSED_UNCHARGED_STATES = ['VOIDED', 'EXPIRED'] as const;
 
-export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed';
+/**
+ * What the buyer's return (or a Cash App Pay charge) came to, for the invoice page. 'elsewhere': the provider has the
+ * payment recorded for another order than the checkout's (other-order.ts), so it was applied to neither and the admins
+ * were told.
+ */
+export type ReturnOutcome = 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'elsewhere';
 export type PressLanding =
   { outcome: 'landed'; checkoutId: string; redirectUrl: string | null } | { outcome: 'opening' | 'failed' | 'changed' | 'gone' };
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'recorded' | 'not_ours' | 'unusable';
@@ -90,6 +95,8 @@ export interface CheckoutService {
   /**
    * The buyer came back from the provider. Refused (NOT_FOUND) unless the checkout is ours, for this order,
    * and `providerCheckoutId` (PayPal's ?token=) names it. PayPal: captured here; PAID only on a COMPLETED capture.
+   * A provider state naming another order than the checkout's is never captured or applied (other-order.ts): money it
+   * reports is the admins' to check (told once) and the answer is 'elsewhere'; one that reports no money is 'open'.
    */
   completeReturn(input: { tenantId: string; orderId: string; checkoutId: string; providerCheckoutId?: string }): Promise<ReturnOutcome>;
   /**
@@ -193,8 +200,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
   }
 
   /**
-   * A provider's state read by the reconciliation (open, closed or a deleted order's checkout) that names another order
-   * than the checkout's: not applied, as its webhook is not (other-order.ts); money it reports is the admins' to check
+   * A provider's state read by the reconciliation (open, closed or a deleted order's checkout) or by the buyer's return
+   * that names another order than the checkout's: not applied, as its webhook is not (other-order.ts); money it reports is the admins' to check
    * (told once: the alert's post is keyed by checkout, payment, named order and state). True when it names another.
    */
   async function leftForOtherOrder(
@@ -649,6 +656,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       const read = await loaded.adapter.getCheckout(loaded.conn, checkout.providerCheckoutId, {
         paymentReference: checkout.paymentReference,
       });
+      // Before settle: a PayPal order naming another order is never captured from this order's page, nor applied to it.
+      // Money it reports: 'elsewhere' (the admins are told by leftForOtherOrder); none: nothing was paid, 'open'.
+      if (await leftForOtherOrder(checkout.provider, read, checkout, 'return')) return reportsMoney(read) ? 'elsewhere' : 'open';
       const state = await settle(loaded, checkout, read);
       const { checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'return' });
       // PAID by this call or by a concurrent webhook: either way, money that could not pay the order is "changed".

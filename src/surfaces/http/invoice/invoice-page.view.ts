@@ -77,7 +77,18 @@ ${body}
 }
 
 export type CheckoutNotice =
-  'success' | 'cancelled' | 'paid' | 'pending' | 'open' | 'declined' | 'failed' | 'changed' | 'amount-changed' | 'on-its-way' | 'opening';
+  | 'success'
+  | 'cancelled'
+  | 'paid'
+  | 'pending'
+  | 'open'
+  | 'declined'
+  | 'failed'
+  | 'changed'
+  | 'elsewhere'
+  | 'amount-changed'
+  | 'on-its-way'
+  | 'opening';
 
 /** How often the page of a press made while an earlier press's payment was being opened looks again. */
 export const OPENING_REFRESH_SECONDS = 2;
@@ -128,6 +139,12 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     notice = '<div class="notice" id="declined">Your payment method was declined. Please try again with another one.</div>';
   else if (opts.checkout === 'failed')
     notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
+  else if (opts.checkout === 'elsewhere')
+    // The provider's payment names another order than this invoice's (CheckoutService.completeReturn): applied to
+    // neither, the admins told. Not "PayPal": a BTCPay invoice returns here too. This order is as it was, so the pay
+    // section below is drawn as for any unpaid order.
+    notice =
+      '<div class="notice" id="elsewhere">The payment provider has this payment recorded for another order, so it was not applied to this invoice. The shop has been told. You can pay this invoice below.</div>';
   else if (opts.checkout === 'amount-changed')
     notice = `<div class="notice" id="amount-changed">The shop changed this order after you opened this page: the amount to pay is now ${money(view.owedCents)}. Check the order below, then choose a payment method again.</div>`;
   else if (opts.checkout === 'opening') {

@@ -18,7 +18,20 @@ const payForm = z.object({ method: z.string().min(1).max(40) });
 /** The amount the page showed when its pay form was drawn (in the form's action); absent from pages drawn before it was. */
 const payQuery = z.object({ owed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).catch({});
 const checkoutParam = z
-  .enum(['success', 'cancelled', 'paid', 'pending', 'open', 'declined', 'failed', 'changed', 'amount-changed', 'on-its-way', 'opening'])
+  .enum([
+    'success',
+    'cancelled',
+    'paid',
+    'pending',
+    'open',
+    'declined',
+    'failed',
+    'changed',
+    'elsewhere',
+    'amount-changed',
+    'on-its-way',
+    'opening',
+  ])
   .optional()
   .catch(undefined);
 /** The CONFLICTs of CheckoutService.start the page explains itself (`details.checkout`; 'opening' has a page of its own). */

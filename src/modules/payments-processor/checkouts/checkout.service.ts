@@ -201,8 +201,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
 
   /**
    * A provider's state read by the reconciliation (open, closed or a deleted order's checkout) or by the buyer's return
-   * that names another order than the checkout's: not applied, as its webhook is not (other-order.ts); money it reports is the admins' to check
-   * (told once: the alert's post is keyed by checkout, payment, named order and state). True when it names another.
+   * that names another order than the checkout's: not applied, as its webhook is not (other-order.ts); money it reports
+   * is the admins' to check (told once: the alert's post is keyed by checkout, payment, named order and state). True
+   * when it names another.
    */
   async function leftForOtherOrder(
     provider: PaymentProvider,

@@ -3,8 +3,9 @@
 // tell the admins (webhook-names-another-order, reconcile-names-another-order); the return did not check it: it
 // captured an APPROVED PayPal order (taking money for another order from this invoice's page) and applied the payment
 // to this order. Now the return never captures it and applies nothing to either order; money it reports tells the
-// admins once (a second return does not post again), and the page says so ("elsewhere") with the Pay button still there;
-// one that reports no money (not approved) answers "open" and tells nobody.
+// admins once (a second return does not post again). The page says "recorded for another order" ("elsewhere", with the
+// Pay button still there) only when PayPal took the money; approved and never captured, nothing was taken, so it says
+// the payment was not completed ("open"), the admins told all the same; not approved, "open" and nobody told.
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
@@ -22,7 +23,8 @@ const f = factories();
 const { env, payPalOrder, startCheckout, discordApi } = usePayPalApp(clock);
 
 const ELSEWHERE_WORDS =
-  'The payment provider has this payment recorded for another order, so it was not applied to this invoice. The shop has been told. You can pay this invoice below.';
+  'The payment provider has recorded your payment for another order, so it was not applied to this invoice. The shop has been told. Contact the shop about that payment before you pay again; this invoice can still be paid below.';
+const NOT_COMPLETED = 'Payment was not completed. You can choose a payment method again below.';
 
 afterEach(() => {
   env.paypal.dropWebhooks = false;
@@ -72,7 +74,7 @@ async function expectElsewherePage(location: string, path: string): Promise<void
 }
 
 describe('the buyer back from PayPal on a checkout whose PayPal order names another order', () => {
-  it('APPROVED: nothing is captured or applied, the admins are told, and the page says so and still offers Pay', async () => {
+  it('APPROVED: nothing is captured or applied, the admins are told, and the page says the payment was not completed and offers Pay', async () => {
     const { tenant, order, other, path, paypalOrderId, checkout } = await checkoutNamingAnotherOrder();
     const back = new URL(env.paypal.approve(paypalOrderId));
 
@@ -82,14 +84,18 @@ describe('the buyer back from PayPal on a checkout whose PayPal order names anot
     expect(captureRequests(paypalOrderId)).toEqual([]);
     expect(env.paypal.orders.get(paypalOrderId)!).toMatchObject({ status: 'APPROVED', captures: [] });
     await expectNothingApplied([order.id, other.id], paymentsBefore, checkout.id);
-    await expectElsewherePage(location, path);
+    // Nothing was taken (approved, never captured): not "recorded for another order", which reads as money taken.
+    expect(location).toBe(`${path}?checkout=open`);
+    const page = await request(env.t.app).get(location).expect(200);
+    expect(page.text).toContain(NOT_COMPLETED);
+    expect(page.text).not.toContain('id="elsewhere"');
 
-    // "The shop has been told": the admins' alert about that PayPal order.
+    // The admins are still told about the approved payment naming another order.
     const alert = await waitFor('the admin alert', async () => alertsAbout(tenant.adminChannelId!, paypalOrderId)[0]);
     expect(alert).toContain(`order #${order.number}`);
     expect(alert).toContain(other.id);
 
-    // "You can pay this invoice below": Pay opens a new PayPal order for this one.
+    // Pay opens a new PayPal order for this one.
     const pay = await request(env.t.app).post(`${path}/pay?owed=4250`).type('form').send({ method: 'PAYPAL' }).expect(303);
     const next = new URL(String(pay.headers.location)).searchParams.get('token')!;
     expect(next).not.toBe(paypalOrderId);

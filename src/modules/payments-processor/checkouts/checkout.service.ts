@@ -28,7 +28,15 @@ import {
 } from './checkout-ledger.js';
 import { inFlightCheckout, inFlightWords } from './money-in-flight.query.js';
 import { abandonedIds, earlierPress, landingOf, type CreateMaxMs } from './double-tap.js';
-import { emitOtherOrderMoney, namesOtherOrder, otherOrderWhy, reportsMoney, type HoldingCheckout } from './other-order.js';
+import {
+  emitOtherOrderMoney,
+  namesOtherOrder,
+  otherOrderMoney,
+  otherOrderWhy,
+  reportsMoney,
+  tookMoney,
+  type HoldingCheckout,
+} from './other-order.js';
 import { applyToDeletedOrderCheckout, deletedOrderCheckoutFor, recordDeletedOrderRefundEvent } from './deleted-order-money.js';
 import { isUncharged, NEVER_CREATED_STATUS, stillOpenAt, unchargedOpenedBefore } from './checkout-expiry.js';
 import { closedCheckoutsDue, deletedOrderCheckoutsDue, recordLateMoneyRead } from './late-money.js';
@@ -96,7 +104,7 @@ export interface CheckoutService {
    * The buyer came back from the provider. Refused (NOT_FOUND) unless the checkout is ours, for this order,
    * and `providerCheckoutId` (PayPal's ?token=) names it. PayPal: captured here; PAID only on a COMPLETED capture.
    * A provider state naming another order than the checkout's is never captured or applied (other-order.ts): money it
-   * reports is the admins' to check (told once) and the answer is 'elsewhere'; one that reports no money is 'open'.
+   * reports is the admins' to check (told once); the answer is 'elsewhere' when the provider took money, else 'open'.
    */
   completeReturn(input: { tenantId: string; orderId: string; checkoutId: string; providerCheckoutId?: string }): Promise<ReturnOutcome>;
   /**
@@ -193,7 +201,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       provider,
       connectionId,
       new UnusableWebhookEvent(otherOrderWhy(state, held), event.eventId, event.type),
-      reportsMoney(state)
+      otherOrderMoney(state)
         ? (tx) => emitOtherOrderMoney(tx, deps.bus, provider, state, held, event.type, `event-other-order:${connectionId}:${event.eventId}`)
         : undefined,
     );
@@ -216,7 +224,7 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
       { checkoutId: held.id, orderId: held.orderId, namedOrderId: state.orderId, source },
       'not applied: ' + otherOrderWhy(state, held),
     );
-    if (reportsMoney(state)) {
+    if (otherOrderMoney(state)) {
       const jobKey = `event-other-order:${held.id}:${state.providerCheckoutId}:${state.state}`;
       await withTransaction(db, (tx) => emitOtherOrderMoney(tx, deps.bus, provider, state, held, source, jobKey));
     }
@@ -457,6 +465,8 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
     try {
       const loaded = await connections.load({ id: open.connectionId }, { requireConnected: true });
       const state = await loaded.adapter.getCheckout(loaded.conn, open.providerCheckoutId);
+      // Never back to an invoice the provider has for another order: what the buyer paid there would not pay this one.
+      if (namesOtherOrder(state, open)) return null;
       return state.state === 'OPEN' && state.resumeUrl ? { checkout: open, redirectUrl: state.resumeUrl } : null;
     } catch (err) {
       // The provider did not answer, or the connection changed: a new checkout, as before.
@@ -658,8 +668,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
         paymentReference: checkout.paymentReference,
       });
       // Before settle: a PayPal order naming another order is never captured from this order's page, nor applied to it.
-      // Money it reports: 'elsewhere' (the admins are told by leftForOtherOrder); none: nothing was paid, 'open'.
-      if (await leftForOtherOrder(checkout.provider, read, checkout, 'return')) return reportsMoney(read) ? 'elsewhere' : 'open';
+      // Money the provider took: 'elsewhere' (the admins are told by leftForOtherOrder). None taken (approved only, and
+      // never captured here; or nothing paid): this invoice's payment was not completed, 'open'.
+      if (await leftForOtherOrder(checkout.provider, read, checkout, 'return')) return tookMoney(read) ? 'elsewhere' : 'open';
       const state = await settle(loaded, checkout, read);
       const { checkout: after } = await applyCheckoutState(deps, checkout.id, state, { source: 'return' });
       // PAID by this call or by a concurrent webhook: either way, money that could not pay the order is "changed".

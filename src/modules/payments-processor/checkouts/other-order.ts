@@ -24,9 +24,22 @@ export function namesOtherOrder(state: ProviderCheckoutState, held: { orderId: s
   return !!state.orderId && state.orderId !== held.orderId;
 }
 
-/** True when the state reports money (paid, or on its way): the admins must check it. */
+/**
+ * True when the provider has taken money on the state: paid, on its way, or part of it arrived on an invoice still open
+ * (a Bitcoin invoice paid in part).
+ */
+export function tookMoney(state: ProviderCheckoutState): boolean {
+  return state.state === 'PAID' || state.state === 'PENDING' || (state.state === 'OPEN' && (state.paidAmountCents ?? 0) > 0);
+}
+
+/** True when the state reports money (paid, on its way, or approved to be taken): late money is applied on it. */
 export function reportsMoney(state: ProviderCheckoutState): boolean {
   return state.state === 'PAID' || state.state === 'PENDING' || state.state === 'APPROVED';
+}
+
+/** True when a state naming another order is money the admins must check: reported, or part of it already arrived. */
+export function otherOrderMoney(state: ProviderCheckoutState): boolean {
+  return reportsMoney(state) || tookMoney(state);
 }
 
 /** Why such a state is not applied, for the log and the unusable event's record. */

@@ -140,11 +140,11 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
   else if (opts.checkout === 'failed')
     notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
   else if (opts.checkout === 'elsewhere')
-    // The provider's payment names another order than this invoice's (CheckoutService.completeReturn): applied to
-    // neither, the admins told. Not "PayPal": a BTCPay invoice returns here too. This order is as it was, so the pay
+    // The provider took money on a payment naming another order than this invoice's (CheckoutService.completeReturn):
+    // applied to neither, the admins told; the buyer should reach the shop before paying twice. Not "PayPal": a BTCPay invoice returns here too. This order is as it was, so the pay
     // section below is drawn as for any unpaid order.
     notice =
-      '<div class="notice" id="elsewhere">The payment provider has this payment recorded for another order, so it was not applied to this invoice. The shop has been told. You can pay this invoice below.</div>';
+      '<div class="notice" id="elsewhere">The payment provider has recorded your payment for another order, so it was not applied to this invoice. The shop has been told. Contact the shop about that payment before you pay again; this invoice can still be paid below.</div>';
   else if (opts.checkout === 'amount-changed')
     notice = `<div class="notice" id="amount-changed">The shop changed this order after you opened this page: the amount to pay is now ${money(view.owedCents)}. Check the order below, then choose a payment method again.</div>`;
   else if (opts.checkout === 'opening') {

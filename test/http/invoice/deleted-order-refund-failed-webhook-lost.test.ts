@@ -12,6 +12,7 @@ import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { adminChannelTexts, chargedAfterDelete } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
+import { sweepReadsEarlier } from './refund-sweep-reads.js';
 import { useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
@@ -63,6 +64,7 @@ describe("a deleted order's late-money refund that Square fails later, its notif
     });
     expect(retry.status).toBe(200);
     clock.advance(24 * 3600);
+    await sweepReadsEarlier(db, 24 * 3600, [checkoutId]);
     await env.t.services.refundSweep.run();
     expect(await flaggedAudit(tenant.id, order.id)).toHaveLength(1);
     await waitForJobsDone();

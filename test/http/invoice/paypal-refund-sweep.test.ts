@@ -1,20 +1,25 @@
 // The refund sweep (checkouts/refund-sweep.ts): a refund made in the owner's PayPal dashboard whose webhook
 // never came, on an order nobody refunds again in Ledgerline, stayed PAID for ever. The sweep reads recently
 // paid checkouts' refunds from the fake PayPal (GET /v2/checkout/orders/{id}, with each shop's own app) and
-// records the ones nothing explains as the webhook would. Time is the app's movable clock; the selection is
-// asked with explicit instants, never by sleeping.
+// records the ones nothing explains as the webhook would. Time is the app's movable clock (a checkout's first hour and
+// its window are read by the instance's) and, for what is read again when, the database's: a read is dated and judged
+// due by the database's clock, so the checkouts' dates are moved back instead (timePasses); never by sleeping.
 import { describe, expect, it } from 'vitest';
 import {
   claimRefundRead,
+  dueRefundReadsSql,
   paidCheckoutsDueRefundRead,
   REFUND_SWEEP_RUN_LIMIT,
 } from '../../../src/modules/payments-processor/checkouts/refund-sweep.js';
+import { databaseNow } from '../../../src/platform/db/database-now.js';
+import { Prisma } from '../../../src/platform/db/prisma.js';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 import { runCronJob } from './reconcile-job.js';
+import { sweepReadsEarlier } from './refund-sweep-reads.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -45,10 +50,27 @@ const dashboardNotices = (channelId: string) =>
     .map((c) => (c.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? '')
     .filter((t) => t.includes("PayPal's dashboard"));
 
-/** Records a read of the checkout at `at` as the sweep does (its refundCheckedAt and when it is due again). */
-async function readBySweepAt(id: string, at: Date) {
+/** Records a read of the checkout now, as the sweep does (its refundCheckedAt and when it is due again, by the database's clock). */
+async function readBySweep(id: string) {
   const { refundCheckedAt } = await db.paymentCheckout.findUniqueOrThrow({ where: { id } });
-  expect(await claimRefundRead(db, id, refundCheckedAt, at)).toBe(true);
+  expect(await claimRefundRead(db, id, refundCheckedAt)).toBe(true);
+}
+
+/**
+ * `seconds` of the checkouts' lives pass by the database's clock, by which the sweep dates its reads and judges them
+ * due: their createdAt, refundCheckedAt and refundCheckDueAt moved back (of `id` alone when given, else of all).
+ */
+async function timePasses(seconds: number, id?: string) {
+  await db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = "createdAt" - make_interval(secs => ${seconds}::float8),
+    "refundCheckedAt" = "refundCheckedAt" - make_interval(secs => ${seconds}::float8),
+    "refundCheckDueAt" = "refundCheckDueAt" - make_interval(secs => ${seconds}::float8)
+    WHERE ${id ?? null}::text IS NULL OR id = ${id ?? null}`;
+}
+
+/** Checkout `id` made `seconds` ago by the database's clock (and the instance's on its time), read now by the sweep. */
+async function readBySweepAtAge(id: string, seconds: number) {
+  await db.$executeRaw`UPDATE payment_checkouts SET "createdAt" = (now() AT TIME ZONE 'UTC') - make_interval(secs => ${seconds}::float8) WHERE id = ${id}`;
+  await readBySweep(id);
 }
 
 /** Past every checkout's first hour (and, run after run, past the intervals of those read before). */
@@ -169,6 +191,7 @@ describe('the refund sweep, PayPal', () => {
     // The failed ones wait their interval (a quarter of their age), then are read again and recorded.
     expect((await env.t.services.refundSweep.run()).read).toBe(0);
     clock.advance(DAY);
+    await sweepReadsEarlier(db, DAY, [failing.checkout.id, slow.checkout.id]);
     await env.t.services.refundSweep.run();
     expect(await db.refund.findFirst({ where: { orderId: failing.order.id } })).toMatchObject({ amountCents: 300 });
     expect(await db.refund.findFirst({ where: { orderId: slow.order.id } })).toMatchObject({ amountCents: 400 });
@@ -176,17 +199,30 @@ describe('the refund sweep, PayPal', () => {
 
   it('selects by window, age and backoff: first after an hour, then after a quarter of its age (1 hour to 14 days), for 210 days', async () => {
     const { order, checkout } = await paidPayPalOrder();
-    const made = checkout.createdAt.getTime();
-    const at = (seconds: number) => new Date(made + seconds * 1000);
-    const due = async (seconds: number) => (await paidCheckoutsDueRefundRead(db, at(seconds), 100_000)).some((c) => c.id === checkout.id);
-    const readAt = (seconds: number) => readBySweepAt(checkout.id, at(seconds));
+    // Whether the sweep takes the checkout once it is `seconds` old: its dates moved so it is, by the database's now
+    // (one transaction's, the same for the move and the selection), on an instance on the database's time.
+    const due = (seconds: number) =>
+      db.$transaction(async (tx) => {
+        const made = Prisma.sql`((now() AT TIME ZONE 'UTC') - make_interval(secs => ${seconds}::float8))`;
+        await tx.$executeRaw`UPDATE payment_checkouts SET "createdAt" = ${made},
+          "refundCheckedAt" = "refundCheckedAt" + (${made} - "createdAt"), "refundCheckDueAt" = "refundCheckDueAt" + (${made} - "createdAt")
+          WHERE id = ${checkout.id}`;
+        const now = await databaseNow(tx);
+        return (await tx.$queryRaw<{ id: string }[]>(dueRefundReadsSql(now, 100_000))).some((c) => c.id === checkout.id);
+      });
+    // Read once it is `seconds` old; its age at the read, as its dates say (the read is dated a moment after).
+    const readAt = async (seconds: number) => {
+      await readBySweepAtAge(checkout.id, seconds);
+      const row = await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkout.id } });
+      return (row.refundCheckedAt!.getTime() - row.createdAt.getTime()) / 1000;
+    };
 
     expect(await due(30 * 60)).toBe(false);
     expect(await due(HOUR + 1)).toBe(true);
-    await readAt(HOUR + 1);
+    const readAge = await readAt(HOUR + 1);
     // Young: an hour apart.
-    expect(await due(2 * HOUR - 1)).toBe(false);
-    expect(await due(2 * HOUR + 2)).toBe(true);
+    expect(await due(readAge + HOUR - 2)).toBe(false);
+    expect(await due(readAge + HOUR + 1)).toBe(true);
     // Read at day 8: due again once the time since is a quarter of its age (day 10⅔), not before.
     await readAt(8 * DAY);
     expect(await due(10 * DAY)).toBe(false);
@@ -209,13 +245,12 @@ describe('the refund sweep, PayPal', () => {
   it('takes the least recently read first, never read before all, at most its limit a run', async () => {
     const older = await paidPayPalOrder();
     const newer = await paidPayPalOrder();
-    const now = new Date(newer.checkout.createdAt.getTime() + 30 * DAY * 1000);
-    const ids = async (limit: number) => (await paidCheckoutsDueRefundRead(db, now, limit)).map((c) => c.id);
-    for (const c of await db.paymentCheckout.findMany({ where: { refundCheckedAt: null } })) {
-      await readBySweepAt(c.id, new Date(now.getTime() - 20 * DAY * 1000));
-    }
-    await readBySweepAt(older.checkout.id, new Date(now.getTime() - 9 * DAY * 1000));
+    const ids = async (limit: number) => (await paidCheckoutsDueRefundRead(db, await databaseNow(db), limit)).map((c) => c.id);
+    for (const c of await db.paymentCheckout.findMany({ where: { refundCheckedAt: null } })) await readBySweep(c.id);
+    await readBySweep(older.checkout.id);
     await db.paymentCheckout.update({ where: { id: newer.checkout.id }, data: { refundCheckedAt: null, refundCheckDueAt: null } });
+    // A month later by the database's clock: every one of them due.
+    await timePasses(30 * DAY);
     const all = await ids(REFUND_SWEEP_RUN_LIMIT);
     expect(all[0]).toBe(newer.checkout.id);
     expect(all.at(-1)).toBe(older.checkout.id);
@@ -231,14 +266,17 @@ describe('the refund sweep, PayPal', () => {
       string,
       string,
     ];
+    // The instance on the database's time (the file's earlier tests moved its clock on).
+    clock.advance(((await databaseNow(db)).getTime() - clock.now().getTime()) / 1000);
     const now = clock.now().getTime();
     const madeAgo = (id: string, seconds: number) =>
       db.paymentCheckout.update({ where: { id }, data: { createdAt: new Date(now - seconds * 1000) } });
     await madeAgo(justPaid, 10 * 60);
-    await madeAgo(readHourAgo, 2 * DAY);
-    await readBySweepAt(readHourAgo, new Date(now - HOUR * 1000));
-    await madeAgo(readHalfDayAgo, 2 * DAY);
-    await readBySweepAt(readHalfDayAgo, new Date(now - 13 * HOUR * 1000)); // due after 12 hours (a quarter of 2 days)
+    // Read at 2 days less an hour old, an hour ago by the database's clock.
+    await readBySweepAtAge(readHourAgo, 2 * DAY - HOUR);
+    await timePasses(HOUR, readHourAgo);
+    await readBySweepAtAge(readHalfDayAgo, 2 * DAY - 13 * HOUR);
+    await timePasses(13 * HOUR, readHalfDayAgo); // due after 12 hours (a quarter of 2 days)
     await madeAgo(pastWindow, 211 * DAY);
     await madeAgo(neverRead, 2 * HOUR);
     const before = new Map((await db.paymentCheckout.findMany()).map((c) => [c.id, c]));
@@ -257,13 +295,18 @@ describe('the refund sweep, PayPal', () => {
     const nextAfter = (id: string) => (after.get(id)!.refundCheckDueAt!.getTime() - after.get(id)!.refundCheckedAt!.getTime()) / 1000;
     expect(nextAfter(readHalfDayAgo)).toBeCloseTo((2 * DAY) / 3, 0);
     expect(nextAfter(neverRead)).toBe(HOUR);
-    // Read now, the next read is not due yet; once due, it is (by refundCheckDueAt's index).
-    const due = async (at: Date) => (await paidCheckoutsDueRefundRead(db, at, 100_000)).map((c) => c.id);
-    expect(await due(clock.now())).not.toContain(readHalfDayAgo);
-    expect(await due(new Date(after.get(readHalfDayAgo)!.refundCheckDueAt!.getTime() + 1000))).toContain(readHalfDayAgo);
+    // Read now, the next read is not due yet; once due (a second past it by the database's clock), it is (by
+    // refundCheckDueAt's index).
+    const due = async () => (await paidCheckoutsDueRefundRead(db, clock.now(), 100_000)).map((c) => c.id);
+    expect(await due()).not.toContain(readHalfDayAgo);
+    await timePasses(
+      (after.get(readHalfDayAgo)!.refundCheckDueAt!.getTime() - (await databaseNow(db)).getTime()) / 1000 + 1,
+      readHalfDayAgo,
+    );
+    expect(await due()).toContain(readHalfDayAgo);
     // Near the end of its window, a read whose next one would fall past it schedules none.
     await madeAgo(readHourAgo, 205 * DAY);
-    await readBySweepAt(readHourAgo, clock.now());
+    await readBySweep(readHourAgo);
     expect(await db.paymentCheckout.findUniqueOrThrow({ where: { id: readHourAgo } })).toMatchObject({ refundCheckDueAt: null });
   });
 });

@@ -14,6 +14,7 @@ import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
+import { sweepReadsEarlier } from './refund-sweep-reads.js';
 import { chargeAtSquare, openSquareCheckout, paidSquareOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const clock = new MovableClock();
@@ -58,7 +59,7 @@ describe('a Square refund of ours that failed later, its notification lost', () 
     ['a part of the order', 1000 as const, 'PARTIALLY_REFUNDED'],
     ['the whole order', 'all' as const, 'REFUNDED'],
   ])('refunding %s: the sweep records it as not returned and tells the admins once', async (_what, amount, status) => {
-    const { tenant, order, refundId, providerRefundId, lost } = await refundFailedWithNotificationLost(amount);
+    const { tenant, order, checkoutId, refundId, providerRefundId, lost } = await refundFailedWithNotificationLost(amount);
     const refunded = amount === 'all' ? order.totalCents : amount;
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe(status);
 
@@ -85,6 +86,7 @@ describe('a Square refund of ours that failed later, its notification lost', () 
     });
     expect(retry.status).toBe(200);
     clock.advance(24 * 3600);
+    await sweepReadsEarlier(db, 24 * 3600, [checkoutId]);
     await env.t.services.refundSweep.run();
     expect(await auditOf(order.id, 'payment.refund_failed')).toHaveLength(1);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
@@ -122,6 +124,7 @@ describe('a Square refund of ours that failed later, its notification lost', () 
       expect.objectContaining({ checkoutId, amountCents: 1000, error: expect.stringContaining(providerRefundId) }),
     ]);
     clock.advance(24 * 3600);
+    await sweepReadsEarlier(db, 24 * 3600, [checkoutId]);
     await env.t.services.refundSweep.run();
     expect(await auditOf(order.id, 'payment.unapplied_flagged')).toHaveLength(1);
   });

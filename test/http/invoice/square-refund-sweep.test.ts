@@ -7,6 +7,7 @@ import { paidCheckoutsDueRefundRead } from '../../../src/modules/payments-proces
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from './invoice-fixtures.js';
+import { sweepReadsEarlier } from './refund-sweep-reads.js';
 import { paidSquareOrder, squareDashboardRefund, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const DAY = 24 * 3600;
@@ -68,8 +69,9 @@ describe('the refund sweep, Square', () => {
       externalRefundId: fine.refundId,
     });
     expect(await db.refund.count({ where: { orderId: failing.order.id } })).toBe(0);
-    // Read again once its interval has passed.
+    // Read again once its interval has passed (by the database's clock, which dates the reads).
     clock.advance(DAY);
+    await sweepReadsEarlier(db, DAY, [failing.checkoutId]);
     await env.t.services.refundSweep.run();
     expect(await db.refund.findFirst({ where: { orderId: failing.order.id } })).toMatchObject({ amountCents: 500 });
   });

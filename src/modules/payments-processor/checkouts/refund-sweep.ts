@@ -24,8 +24,15 @@
 //   the webhook lost, is learnt only here (ProviderRefundReader.learnDeletedOrderCheckout: flagged for the admins).
 //   Its reads are recorded in the kept row's lateCheckedAt (unused once money arrived: late-money.ts asks only rows
 //   that can still take money); it is read until it is FLAGGED or its refund window ends.
+// Each read is dated (refundCheckedAt, a kept row's lateCheckedAt), its next one counted (refundCheckDueAt), and both
+// judged due by the database's clock, not the running instance's: the runs of every instance read the dates each other
+// wrote, and one whose clock ran hours behind dated the checkout it had just read hours in the past, so the next run
+// found it due at once and read it again, run after run (one whose clock ran ahead found due what another had just
+// read). The refund windows and the first hour stay the instance's (docs/decisions/processor-refunds.md, "Clock"):
+// days long, a skew of minutes moves a first read, or the last, by minutes.
 import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
+import { SQL_DATABASE_CLOCK_NOW, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
 import { dueAgainByAge, inIdOrder, nextDueByAge, sqlUtcNow } from '../../../platform/db/due-rows.js';
 import { Prisma, type Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -61,7 +68,8 @@ export function refundCheckDueAt(readAt: Prisma.Sql): Prisma.Sql {
  * The PAID PayPal/Square checkouts due a refund read now, least recently read first (never read first, oldest
  * first among them); see the file's head for the rules. Two index reads, never a scan of the paid checkouts:
  * the never-read ones of each provider inside its window by (state, provider, refundCheckedAt, createdAt), and
- * the read ones whose refundCheckDueAt has come by (state, refundCheckDueAt) (docs/perf/refund-sweep.md).
+ * the read ones whose refundCheckDueAt has come by (state, refundCheckDueAt) (docs/perf/refund-sweep.md). The
+ * windows and the first hour at `now` (the instance's clock); refundCheckDueAt come by the database's now.
  */
 export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<DueRefundRead[]> {
   const rows = await db.$queryRaw<{ id: string; refundCheckedAt: Date | null }[]>(dueRefundReadsSql(now, limit));
@@ -80,8 +88,11 @@ export async function paidCheckoutsDueRefundRead(db: Db, now: Date, limit: numbe
  */
 export type DueRefundRead = PaymentCheckout & { dueAsReadAt: Date | null };
 
-/** The selection of paidCheckoutsDueRefundRead: the ids in order (exported for bench:refund-sweep's EXPLAIN). */
-export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
+/**
+ * The selection of paidCheckoutsDueRefundRead: the ids in order (exported for bench:refund-sweep's EXPLAIN).
+ * `dbNow`: the database's now, by which refundCheckDueAt has come; a bench comparing statements pins it (sqlUtcNow).
+ */
+export function dueRefundReadsSql(now: Date, limit: number, dbNow: Prisma.Sql = SQL_DATABASE_NOW): Prisma.Sql {
   const t = sqlUtcNow(now);
   const inWindow = (provider: string, days: number) =>
     Prisma.sql`c.provider = ${provider}::"PaymentProvider" AND c."createdAt" > ${t} - make_interval(days => ${days}::int)`;
@@ -100,7 +111,7 @@ export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
   );
   const windows = Object.entries(REFUND_WINDOW_DAYS).map(([provider, days]) => Prisma.sql`(${inWindow(provider, days)})`);
   const dueAgain = Prisma.sql`(${from}
-    WHERE c.state = 'PAID' AND c."refundCheckDueAt" <= ${t} AND (${Prisma.join(windows, ' OR ')}) AND ${readable}
+    WHERE c.state = 'PAID' AND c."refundCheckDueAt" <= ${dbNow} AND (${Prisma.join(windows, ' OR ')}) AND ${readable}
     ORDER BY c."refundCheckedAt" ASC, c."createdAt" ASC LIMIT ${limit}::int)`;
   return Prisma.sql`
     SELECT d.id, d."refundCheckedAt" FROM (${Prisma.join([...neverRead, dueAgain], ' UNION ALL ')}) d
@@ -109,14 +120,15 @@ export function dueRefundReadsSql(now: Date, limit: number): Prisma.Sql {
 }
 
 /**
- * Claims checkout `id` for a read at `now`: if it is still PAID and was last read at `lastReadAt` (the
- * compare-and-set two runs at once meet on), records the read (refundCheckedAt) and when the next one is due
- * (refundCheckDueAt, from the same rule the selection uses). False: another run claimed it first.
+ * Claims checkout `id` for a read: if it is still PAID and was last read at `lastReadAt` (the value the selection
+ * read, compared exactly as it was stored: the compare-and-set two runs at once meet on), records the read
+ * (refundCheckedAt, and updatedAt) at the database's clock's now and when the next one is due (refundCheckDueAt,
+ * from the same rule the selection uses, counted from that now in SQL). False: another run claimed it first.
  */
-export async function claimRefundRead(db: Db, id: string, lastReadAt: Date | null, now: Date): Promise<boolean> {
-  const t = sqlUtcNow(now);
+export async function claimRefundRead(db: Db, id: string, lastReadAt: Date | null): Promise<boolean> {
   const count = await db.$executeRaw`
-    UPDATE payment_checkouts c SET "refundCheckedAt" = ${t}, "refundCheckDueAt" = ${refundCheckDueAt(t)}, "updatedAt" = ${t}
+    UPDATE payment_checkouts c SET "refundCheckedAt" = n.at, "refundCheckDueAt" = ${refundCheckDueAt(Prisma.sql`n.at`)}, "updatedAt" = n.at
+    FROM (SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n
     WHERE c.id = ${id} AND c.state = 'PAID' AND c."refundCheckedAt" IS NOT DISTINCT FROM ${lastReadAt ? sqlUtcNow(lastReadAt) : null}`;
   return count === 1;
 }
@@ -126,8 +138,9 @@ export type DueDeletedOrderRefundRead = DeletedOrderCheckout & { dueAsReadAt: Da
 
 /**
  * The deleted orders' checkouts whose late money was sent back through PayPal or Square (REFUND_SENT) due a refund
- * read now, least recently read first: at least an hour old, inside their provider's refund window, not read within
- * REFUND_RECHECK's interval (lateCheckedAt). Few rows (late money on deleted orders), read by (state, createdAt).
+ * read now, least recently read first: at least an hour old, inside their provider's refund window, both at `now`
+ * (the instance's clock), not read within REFUND_RECHECK's interval (lateCheckedAt) by the database's clock. Few rows
+ * (late money on deleted orders), read by (state, createdAt).
  */
 export async function deletedOrderCheckoutsDueRefundRead(db: Db, now: Date, limit: number): Promise<DueDeletedOrderRefundRead[]> {
   if (limit <= 0) return [];
@@ -141,7 +154,7 @@ export async function deletedOrderCheckoutsDueRefundRead(db: Db, now: Date, limi
     WHERE c.state = 'PAID' AND c."lateMoneyAction" = 'REFUND_SENT' AND c."paymentReference" IS NOT NULL
       AND (${Prisma.join(windows, ' OR ')})
       AND c."createdAt" < ${t} - make_interval(secs => ${REFUND_RECHECK.firstAfterSeconds}::int)
-      AND ${dueAgainByAge(t, 'lateCheckedAt', REFUND_RECHECK)}
+      AND ${dueAgainByAge(SQL_DATABASE_NOW, 'lateCheckedAt', REFUND_RECHECK)}
     ORDER BY c."lateCheckedAt" ASC NULLS FIRST, c."createdAt" ASC
     LIMIT ${limit}::int`;
   const ids = rows.map((r) => r.id);
@@ -151,11 +164,14 @@ export async function deletedOrderCheckoutsDueRefundRead(db: Db, now: Date, limi
   return kept.map((c) => ({ ...c, dueAsReadAt: seen.get(c.id) ?? null }));
 }
 
-/** claimRefundRead for a deleted order's checkout: still REFUND_SENT and last read at `lastReadAt`. */
-export async function claimDeletedOrderRefundRead(db: Db, id: string, lastReadAt: Date | null, now: Date): Promise<boolean> {
-  const t = sqlUtcNow(now);
+/**
+ * claimRefundRead for a deleted order's checkout: still REFUND_SENT and last read at `lastReadAt`; the read dated
+ * (lateCheckedAt, and updatedAt) at the database's clock's now.
+ */
+export async function claimDeletedOrderRefundRead(db: Db, id: string, lastReadAt: Date | null): Promise<boolean> {
   const count = await db.$executeRaw`
-    UPDATE deleted_order_checkouts c SET "lateCheckedAt" = ${t}, "updatedAt" = ${t}
+    UPDATE deleted_order_checkouts c SET "lateCheckedAt" = n.at, "updatedAt" = n.at
+    FROM (SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n
     WHERE c.id = ${id} AND c."lateMoneyAction" = 'REFUND_SENT'
       AND c."lateCheckedAt" IS NOT DISTINCT FROM ${lastReadAt ? sqlUtcNow(lastReadAt) : null}`;
   return count === 1;
@@ -185,6 +201,7 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
     async run(limit = REFUND_SWEEP_RUN_LIMIT) {
       const result: RefundSweepResult = { read: 0, recorded: 0, failed: 0, skipped: 0 };
       const failedConnections = new Set<string>();
+      // Windows and first hour at this instance's clock; what is due again by the database's (the file's head).
       // A deleted order's late money sent back has a share of the run of its own (a quarter, at least one): given only
       // what the live checkouts left, a backlog of those left them nothing, run after run.
       const deleted = await deletedOrderCheckoutsDueRefundRead(db, clock.now(), limit);
@@ -195,11 +212,11 @@ export function createRefundSweep(deps: { db: Db; clock: Clock; logger: Logger; 
        */
       async function readOne<C extends { id: string; tenantId: string; connectionId: string; dueAsReadAt: Date | null }>(
         c: C,
-        claim: (db: Db, id: string, lastReadAt: Date | null, now: Date) => Promise<boolean>,
+        claim: (db: Db, id: string, lastReadAt: Date | null) => Promise<boolean>,
         learn: (c: C) => Promise<{ recorded: number; failed: boolean }>,
         whatFailed: string,
       ): Promise<void> {
-        if (failedConnections.has(c.connectionId) || !(await claim(db, c.id, c.dueAsReadAt, clock.now()))) {
+        if (failedConnections.has(c.connectionId) || !(await claim(db, c.id, c.dueAsReadAt))) {
           result.skipped++;
           return;
         }

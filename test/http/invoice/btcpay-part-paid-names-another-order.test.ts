@@ -6,10 +6,9 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
-import { expectNothingApplied, paymentsOf } from './other-order-assertions.js';
+import { anotherUnpaidOrder, expectNothingApplied, paymentsOf } from './other-order-assertions.js';
 import { connectedShopOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const db = testDb();
@@ -25,15 +24,7 @@ async function startInvoice(path: string) {
 describe('a part-paid Bitcoin invoice naming another order', () => {
   it('Pay again opens a new invoice for this order, the admins are told of the part paid, and nothing is applied', async () => {
     const { tenant, order, path } = await connectedShopOrder(env, 'BTC_INVOICE');
-    const other = await factories().order({
-      tenantId: tenant.id,
-      customerId: order.customerId,
-      guildId: order.guildId,
-      paymentMethod: 'BTC_INVOICE',
-      paymentStatus: 'pending',
-      totalCents: 4250,
-      lines: [{ productId: (await factories().product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-    });
+    const other = await anotherUnpaidOrder(tenant.id, order, 'BTC_INVOICE');
     const first = await startInvoice(path);
     env.btcpay.invoices.get(first.invoiceId)!.metadata.orderId = other.id;
     const paymentsBefore = await paymentsOf([order.id, other.id]);

@@ -6,18 +6,16 @@
 // (other-order.ts): the reconciliation applies nothing either, and the admins are still told once.
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { expectNothingApplied, paymentsOf } from './other-order-assertions.js';
+import { anotherUnpaidOrder, expectNothingApplied, paymentsOf } from './other-order-assertions.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 import { runReconcileJob } from './reconcile-job.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
 const { env, payPalOrder, startCheckout, postWebhook: post, discordApi } = usePayPalApp(clock);
 
 const alertsAbout = (channelId: string, paypalOrderId: string) =>
@@ -29,15 +27,7 @@ describe('a PayPal payment naming another order than the checkout that holds it'
     const { tenant, order, connectionId } = shop;
     await db.order.update({ where: { id: order.id }, data: { paymentDueAt: new Date(clock.now().getTime() + 3 * 24 * 3600_000) } });
     const { paypalOrderId, checkout } = await startCheckout(shop.path);
-    const other = await f.order({
-      tenantId: tenant.id,
-      customerId: order.customerId,
-      guildId: order.guildId,
-      paymentMethod: 'PAYPAL',
-      paymentStatus: 'pending',
-      totalCents: 4250,
-      lines: [{ productId: (await f.product({ tenantId: tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-    });
+    const other = await anotherUnpaidOrder(tenant.id, order, 'PAYPAL');
     // PayPal's order names the other order; it is approved and captured with our return and webhooks lost.
     env.paypal.orders.get(paypalOrderId)!.purchaseUnit.custom_id = other.id;
     env.paypal.dropWebhooks = true;

@@ -9,17 +9,15 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { expectNothingApplied, paymentsOf } from './other-order-assertions.js';
+import { anotherUnpaidOrder, expectNothingApplied, paymentsOf } from './other-order-assertions.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
 const { env, payPalOrder, startCheckout, discordApi } = usePayPalApp(clock);
 
 const ELSEWHERE_WORDS =
@@ -40,15 +38,7 @@ const alertsAbout = (channelId: string, paypalOrderId: string) =>
 async function checkoutNamingAnotherOrder() {
   const shop = await payPalOrder({ paymentStatus: 'pending' });
   const { paypalOrderId, checkout } = await startCheckout(shop.path);
-  const other = await f.order({
-    tenantId: shop.tenant.id,
-    customerId: shop.order.customerId,
-    guildId: shop.order.guildId,
-    paymentMethod: 'PAYPAL',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: shop.tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
+  const other = await anotherUnpaidOrder(shop.tenant.id, shop.order, 'PAYPAL');
   env.paypal.orders.get(paypalOrderId)!.purchaseUnit.custom_id = other.id;
   env.paypal.dropWebhooks = true;
   return { ...shop, paypalOrderId, checkout, other };

@@ -6,32 +6,22 @@
 // at PayPal. An event naming another order that reports no money (the order created) tells nobody.
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../helpers/db.js';
-import { factories } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { waitForJobsDone } from '../../helpers/job-queue.js';
 import { adminChannelTexts } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
-import { expectNothingApplied, paymentsOf } from './other-order-assertions.js';
+import { anotherUnpaidOrder, expectNothingApplied, paymentsOf } from './other-order-assertions.js';
 import { usePayPalApp } from './paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const f = factories();
 const { env, payPalOrder, startCheckout, postWebhook: post, discordApi } = usePayPalApp(clock);
 
 /** A shop's PayPal order with an open checkout, and another unpaid order of the same shop. */
 async function checkoutAndAnotherOrder() {
   const shop = await payPalOrder({ paymentStatus: 'pending' });
   const { paypalOrderId, checkout } = await startCheckout(shop.path);
-  const other = await f.order({
-    tenantId: shop.tenant.id,
-    customerId: shop.order.customerId,
-    guildId: shop.order.guildId,
-    paymentMethod: 'PAYPAL',
-    paymentStatus: 'pending',
-    totalCents: 4250,
-    lines: [{ productId: (await f.product({ tenantId: shop.tenant.id })).id, quantity: 1, unitPriceCents: 4250 }],
-  });
+  const other = await anotherUnpaidOrder(shop.tenant.id, shop.order, 'PAYPAL');
   return { ...shop, paypalOrderId, checkout, other };
 }
 

@@ -37,6 +37,7 @@ describe('a part-paid Bitcoin invoice naming another order', () => {
       adminChannelTexts(discordApi(), tenant.adminChannelId!).find((t) => t.includes(first.invoiceId)),
     );
     expect(alert).toContain(other.id);
+    expect(alert).toContain('$10.00 payment (part paid, its invoice still open)');
 
     // Before: back to the same invoice, whose payments would never pay this order.
     const again = await startInvoice(path);

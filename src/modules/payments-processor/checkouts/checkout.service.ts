@@ -187,8 +187,9 @@ export function createCheckoutService(deps: AfterSaleDeps & { connections: Conne
    * A well-signed event about a payment a checkout of ours holds (live, or a deleted order's) that names another
    * order than the checkout's: which order the money is for cannot be told, so it pays neither (nothing applied,
    * nothing captured). Refused (409), it was retried by the provider for days and could never succeed: it follows the
-   * rule for unusable events (acknowledgeUnusable: 200, logged, recorded). When it reports money (paid, or on its way)
-   * the admins are told once, with the event's record, to check that payment at the provider.
+   * rule for unusable events (acknowledgeUnusable: 200, logged, recorded). When it reports money (otherOrderMoney: paid,
+   * on its way, approved, or part of an open invoice paid) the admins are told once, with the event's record, to check
+   * that payment at the provider.
    */
   async function acknowledgeOtherOrder(
     provider: PaymentProvider,

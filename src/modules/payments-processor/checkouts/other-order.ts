@@ -2,7 +2,8 @@
 // custom_id, Square reference_id, BTCPay metadata.orderId): which order the money is for cannot be told, so it pays
 // neither and nothing is captured for it. One rule for every place a provider's state is applied to a checkout: the
 // webhook (checkout.service.ts acknowledgeOtherOrder), the reconciliation of an open checkout, the late-money read of a
-// closed one and of a deleted order's kept one. When it reports money the admins are told (payment.event_names_other_order;
+// closed one and of a deleted order's kept one, and the buyer's return. When it reports money (otherOrderMoney: paid, on
+// its way, approved, or part of it arrived on an invoice still open) the admins are told (payment.event_names_other_order;
 // its Discord post is keyed by checkout, payment, named order and state, so a webhook and later reconciliation runs
 // reporting the same money post it once): they record or return it by hand, and nothing here ever applies it.
 import type { PaymentProvider } from '../../../generated/prisma/index.js';

@@ -12,7 +12,15 @@ export function eventOtherOrderAlert(alert: PaymentEventOtherOrderPayload, order
   const provider = PROVIDER_NAME[alert.provider];
   const label = order ? `#${order.number}` : `${alert.orderId} (since deleted)`;
   const amount = alert.amountCents !== undefined ? `${formatMoney(alert.amountCents, alert.currency)} ` : '';
-  const what = alert.state === 'PAID' ? 'paid' : 'on its way';
+  // OPEN: part of it arrived on an invoice still open (a Bitcoin invoice paid in part: other-order.ts tookMoney).
+  const what =
+    alert.state === 'PAID'
+      ? 'paid'
+      : alert.state === 'OPEN'
+        ? 'part paid, its invoice still open'
+        : alert.state === 'APPROVED'
+          ? 'approved, not captured'
+          : 'on its way';
   return {
     embeds: [
       embed({

@@ -73,7 +73,10 @@ async function readBySweepAtAge(id: string, seconds: number) {
   await readBySweep(id);
 }
 
-/** Past every checkout's first hour (and, run after run, past the intervals of those read before). */
+/**
+ * Past every new checkout's first hour (judged by the instance's clock). Not past the intervals of those read before:
+ * those are dated by the database's clock (sweepReadsEarlier moves them).
+ */
 const later = () => clock.advance(2 * HOUR);
 
 describe('the refund sweep, PayPal', () => {

@@ -12,6 +12,7 @@ import { testDb } from '../../helpers/db.js';
 import { chargedAfterDelete } from './deleted-order-fixtures.js';
 import { MovableClock } from './invoice-fixtures.js';
 import { databaseClockAsStored } from './reconcile-job.js';
+import { sweepReadsEarlier } from './refund-sweep-reads.js';
 import { paidSquareOrder, useProvidersApp } from './square-btcpay-fixtures.js';
 
 const HOUR = 3600;
@@ -90,5 +91,8 @@ describe("the refund sweep on an instance whose clock is off the database's", ()
     // it read them again.
     await appClockOffFromDatabase(3 * HOUR);
     expect(await readByRun(ours)).toEqual([]);
+    // Once they are due by the database's clock (their reads moved back three hours there), that instance reads them.
+    await sweepReadsEarlier(db, 3 * HOUR, [ours.paid, ours.kept]);
+    expect(await readByRun(ours)).toEqual(['paid', 'kept']);
   });
 });

@@ -180,12 +180,8 @@ async function main(): Promise<void> {
       const after = await measure(c, dueRefundReadsSql(now, REFUND_SWEEP_RUN_LIMIT, sqlUtcNow(now)));
       // The whole due set, to compare more than a run's 100.
       const allBefore = (await c.query<{ id: string }>(oldStatement(now, 1_000_000).text, oldStatement(now, 1_000_000).values)).rows;
-      const allAfter = (
-        await c.query<{ id: string }>(
-          dueRefundReadsSql(now, 1_000_000, sqlUtcNow(now)).text,
-          dueRefundReadsSql(now, 1_000_000, sqlUtcNow(now)).values,
-        )
-      ).rows;
+      const allAfterSql = dueRefundReadsSql(now, 1_000_000, sqlUtcNow(now));
+      const allAfter = (await c.query<{ id: string }>(allAfterSql.text, allAfterSql.values)).rows;
       const same = (a: { id: string }[] | string[], b: { id: string }[] | string[]) =>
         JSON.stringify(a.map((x) => (typeof x === 'string' ? x : x.id))) ===
         JSON.stringify(b.map((x) => (typeof x === 'string' ? x : x.id)));

@@ -49,3 +49,9 @@ export const SQL_DATABASE_NOW: Prisma.Sql = Prisma.sql`(now() AT TIME ZONE 'UTC'
  * row dated when it is written (after any lock its statement waited on), whatever instance wrote it.
  */
 export const SQL_DATABASE_CLOCK_NOW: Prisma.Sql = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
+
+/**
+ * One instant of the database's clock as `n.at`, for `UPDATE … FROM ${DATABASE_CLOCK_INSTANT}` setting several columns
+ * (a read's date, updatedAt, the next due date counted from it) to the same value.
+ */
+export const DATABASE_CLOCK_INSTANT: Prisma.Sql = Prisma.sql`(SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n`;

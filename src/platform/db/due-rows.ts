@@ -7,6 +7,15 @@ import { Prisma } from './prisma.js';
 /** The injected clock's now as a timestamp in UTC (the zone of the tables' timestamp columns), for SQL. */
 export const sqlUtcNow = (now: Date): Prisma.Sql => Prisma.sql`(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
 
+/**
+ * SQL true when row `c`'s `column` still holds `seen`, the value a selection read (null: never set), compared at the
+ * millisecond it was stored: the compare-and-set of a claim, which of two runs at once only one passes. `column` is a
+ * column name, a constant of the caller.
+ */
+export function stillAsRead(column: string, seen: Date | null): Prisma.Sql {
+  return Prisma.sql`${Prisma.raw(`c."${column}"`)} IS NOT DISTINCT FROM ${seen ? sqlUtcNow(seen) : null}`;
+}
+
 /** `rows` in the order of `ids` (a findMany by id returns them in no particular order). */
 export function inIdOrder<T extends { id: string }>(ids: readonly string[], rows: T[]): T[] {
   const position = new Map(ids.map((id, i) => [id, i]));

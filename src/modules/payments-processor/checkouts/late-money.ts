@@ -32,7 +32,7 @@ import type { CheckoutState, DeletedOrderCheckout, PaymentCheckout, PaymentProvi
 import { Prisma, type Db, type Tx } from '../../../platform/db/prisma.js';
 import { dueAgainByAge, inIdOrder, sqlUtcNow, type AgeRecheck } from '../../../platform/db/due-rows.js';
 import type { SqlRunner } from '../../../platform/db/sql.js';
-import { SQL_DATABASE_CLOCK_NOW, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
+import { DATABASE_CLOCK_INSTANT, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
 
 /**
  * Per provider: which closed states can still take money, and for how many days after the checkout was made the
@@ -131,7 +131,7 @@ export async function deletedOrderCheckoutsDue(
 export async function recordLateMoneyRead(db: Db, table: LateMoneyTable, id: string): Promise<void> {
   await db.$executeRaw`
     UPDATE ${Prisma.raw(`"${table}"`)} c SET "lateCheckedAt" = n.at, "updatedAt" = n.at
-    FROM (SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n
+    FROM ${DATABASE_CLOCK_INSTANT}
     WHERE c.id = ${id}`;
 }
 

@@ -16,7 +16,7 @@
 // (platform/db/database-now.ts).
 import type { PaymentCheckout } from '../../../generated/prisma/index.js';
 import { SQL_DATABASE_CLOCK_NOW } from '../../../platform/db/database-now.js';
-import { sqlUtcNow } from '../../../platform/db/due-rows.js';
+import { stillAsRead } from '../../../platform/db/due-rows.js';
 import type { Db } from '../../../platform/db/prisma.js';
 import { unchargedOpenedBefore } from './checkout-expiry.js';
 import { OPEN_CHECKOUT_STATES } from './money-in-flight.query.js';
@@ -66,10 +66,9 @@ export async function openCheckoutsDueReconcile(db: Db, at: ReconcileAt, limit: 
  * (order-checkout-now.ts).
  */
 export async function claimReconcileRead(db: Db, c: Pick<PaymentCheckout, 'id' | 'reconcileCheckedAt'>): Promise<boolean> {
-  const seen = c.reconcileCheckedAt ? sqlUtcNow(c.reconcileCheckedAt) : null;
   const count = await db.$executeRaw`
     UPDATE payment_checkouts c SET "reconcileCheckedAt" = ${SQL_DATABASE_CLOCK_NOW}
     WHERE c.id = ${c.id} AND c.state = ANY (${[...OPEN_CHECKOUT_STATES]}::"CheckoutState"[])
-      AND c."reconcileCheckedAt" IS NOT DISTINCT FROM ${seen}`;
+      AND ${stillAsRead('reconcileCheckedAt', c.reconcileCheckedAt)}`;
   return count === 1;
 }

@@ -32,8 +32,8 @@
 // days long, a skew of minutes moves a first read, or the last, by minutes.
 import type { DeletedOrderCheckout, PaymentCheckout, PaymentProvider } from '../../../generated/prisma/index.js';
 import type { Clock } from '../../../platform/clock.js';
-import { SQL_DATABASE_CLOCK_NOW, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
-import { dueAgainByAge, inIdOrder, nextDueByAge, sqlUtcNow } from '../../../platform/db/due-rows.js';
+import { DATABASE_CLOCK_INSTANT, SQL_DATABASE_NOW } from '../../../platform/db/database-now.js';
+import { dueAgainByAge, inIdOrder, nextDueByAge, sqlUtcNow, stillAsRead } from '../../../platform/db/due-rows.js';
 import { Prisma, type Db } from '../../../platform/db/prisma.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderRefundReader } from './provider-refund-reads.js';
@@ -128,8 +128,8 @@ export function dueRefundReadsSql(now: Date, limit: number, dbNow: Prisma.Sql = 
 export async function claimRefundRead(db: Db, id: string, lastReadAt: Date | null): Promise<boolean> {
   const count = await db.$executeRaw`
     UPDATE payment_checkouts c SET "refundCheckedAt" = n.at, "refundCheckDueAt" = ${refundCheckDueAt(Prisma.sql`n.at`)}, "updatedAt" = n.at
-    FROM (SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n
-    WHERE c.id = ${id} AND c.state = 'PAID' AND c."refundCheckedAt" IS NOT DISTINCT FROM ${lastReadAt ? sqlUtcNow(lastReadAt) : null}`;
+    FROM ${DATABASE_CLOCK_INSTANT}
+    WHERE c.id = ${id} AND c.state = 'PAID' AND ${stillAsRead('refundCheckedAt', lastReadAt)}`;
   return count === 1;
 }
 
@@ -171,9 +171,8 @@ export async function deletedOrderCheckoutsDueRefundRead(db: Db, now: Date, limi
 export async function claimDeletedOrderRefundRead(db: Db, id: string, lastReadAt: Date | null): Promise<boolean> {
   const count = await db.$executeRaw`
     UPDATE deleted_order_checkouts c SET "lateCheckedAt" = n.at, "updatedAt" = n.at
-    FROM (SELECT ${SQL_DATABASE_CLOCK_NOW} AS at) n
-    WHERE c.id = ${id} AND c."lateMoneyAction" = 'REFUND_SENT'
-      AND c."lateCheckedAt" IS NOT DISTINCT FROM ${lastReadAt ? sqlUtcNow(lastReadAt) : null}`;
+    FROM ${DATABASE_CLOCK_INSTANT}
+    WHERE c.id = ${id} AND c."lateMoneyAction" = 'REFUND_SENT' AND ${stillAsRead('lateCheckedAt', lastReadAt)}`;
   return count === 1;
 }
 

@@ -76,19 +76,22 @@ ${body}
 </main></body></html>`;
 }
 
-export type CheckoutNotice =
-  | 'success'
-  | 'cancelled'
-  | 'paid'
-  | 'pending'
-  | 'open'
-  | 'declined'
-  | 'failed'
-  | 'changed'
-  | 'elsewhere'
-  | 'amount-changed'
-  | 'on-its-way'
-  | 'opening';
+/** What the invoice page's `?checkout=` may say happened (the routes read only these: invoice.routes.ts). */
+export const CHECKOUT_NOTICES = [
+  'success',
+  'cancelled',
+  'paid',
+  'pending',
+  'open',
+  'declined',
+  'failed',
+  'changed',
+  'elsewhere',
+  'amount-changed',
+  'on-its-way',
+  'opening',
+] as const;
+export type CheckoutNotice = (typeof CHECKOUT_NOTICES)[number];
 
 /** How often the page of a press made while an earlier press's payment was being opened looks again. */
 export const OPENING_REFRESH_SECONDS = 2;
@@ -141,8 +144,8 @@ export function renderInvoicePage(view: InvoiceView, opts: { token: string; chec
     notice = '<div class="notice" id="failed">The payment did not go through. You can try again below.</div>';
   else if (opts.checkout === 'elsewhere')
     // The provider took money on a payment naming another order than this invoice's (CheckoutService.completeReturn):
-    // applied to neither, the admins told; the buyer should reach the shop before paying twice. Not "PayPal": a BTCPay invoice returns here too. This order is as it was, so the pay
-    // section below is drawn as for any unpaid order.
+    // applied to neither, the admins told; the buyer should reach the shop before paying twice. Not "PayPal": a BTCPay
+    // invoice returns here too. This order is as it was, so the pay section below is drawn as for any unpaid order.
     notice =
       '<div class="notice" id="elsewhere">The payment provider has recorded your payment for another order, so it was not applied to this invoice. The shop has been told. Contact the shop about that payment before you pay again; this invoice can still be paid below.</div>';
   else if (opts.checkout === 'amount-changed')

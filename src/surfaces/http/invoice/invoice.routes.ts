@@ -11,29 +11,13 @@ import { toAppError } from '../error-handler.js';
 import { isUndecodablePath } from '../../../platform/errors.js';
 import { waitWords } from '../rate-limit.js';
 import { requestOrigin } from '../request-origin.js';
-import { INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
+import { CHECKOUT_NOTICES, INVOICE_STYLE_HASH, renderInvoiceErrorPage, renderInvoicePage } from './invoice-page.view.js';
 import { CASH_APP_SCRIPT, CASH_APP_SCRIPT_PATH, cashAppPayCsp, renderCashAppPayPage } from './cash-app-pay.view.js';
 
 const payForm = z.object({ method: z.string().min(1).max(40) });
 /** The amount the page showed when its pay form was drawn (in the form's action); absent from pages drawn before it was. */
 const payQuery = z.object({ owed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).catch({});
-const checkoutParam = z
-  .enum([
-    'success',
-    'cancelled',
-    'paid',
-    'pending',
-    'open',
-    'declined',
-    'failed',
-    'changed',
-    'elsewhere',
-    'amount-changed',
-    'on-its-way',
-    'opening',
-  ])
-  .optional()
-  .catch(undefined);
+const checkoutParam = z.enum(CHECKOUT_NOTICES).optional().catch(undefined);
 /** The CONFLICTs of CheckoutService.start the page explains itself (`details.checkout`; 'opening' has a page of its own). */
 const startRefusal = z.enum(['changed', 'amount-changed', 'on-its-way']);
 const chargeBody = z.object({ sourceToken: z.string().min(1).max(500) });

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { openBrowser, runBrowserTests, type BrowserSession } from './browser-session.js';
+import { openBrowser, RESET_RETRIES, runBrowserTests, type BrowserSession } from './browser-session.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { factories } from '../helpers/factories.js';
 import { testDb } from '../helpers/db.js';
@@ -362,7 +362,7 @@ describe.skipIf(!runBrowserTests)('orders in the admin panel, in a browser', () 
     await shot(page, 'invoice-link');
     // Still there after the notices would have gone: nothing on this page times out.
     expect(url.startsWith('http://shop.test/invoice/')).toBe(true);
-    const invoice = await page.context().request.get(`${app.baseUrl}${new URL(url).pathname}`);
+    const invoice = await page.context().request.get(`${app.baseUrl}${new URL(url).pathname}`, { maxRetries: RESET_RETRIES });
     expect(invoice.status()).toBe(200);
     expect(await invoice.text()).toContain(`#${order.number}`);
     expect(await testDb().auditLog.count({ where: { entityId: order.id, action: 'order.invoice_link_created' } })).toBe(1);

@@ -51,6 +51,13 @@ const SIGNED_IN_BUDGET_MS = 240_000;
  */
 const LOGIN_FORM_WAIT_MS = 90_000;
 
+/**
+ * How often a request of the request API (not the page's) is sent again when its pooled connection was reset
+ * before the server read it (ECONNRESET, the only error Playwright retries): such a connection may have sat idle
+ * past the server's keep-alive timeout since the API's last request. Only for requests safe to repeat.
+ */
+export const RESET_RETRIES = 2;
+
 /** A phone (the invoice page's tests): 390x844 CSS pixels, 2x, touch. */
 export const PHONE = { viewport: { width: 390, height: 844 }, mobile: true } as const;
 
@@ -185,9 +192,18 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
   // The request has the sign-in budget, not the request API's 30 s: a file's first request to /admin loads AdminJS
   // (src/surfaces/admin/index.ts), which took longer than 30 s on a busy 2-core machine (two browser files failed
   // there, December 2026).
+  // Its request is the first of the request API's since the last sign-in, often many seconds ago: the pooled
+  // connection it reuses may be the one the server is closing as idle (Node's 5 s keep-alive timeout), which
+  // Playwright reports as ECONNRESET (CI, 2026-12-07). A request the server never read is sent again, on a new
+  // connection (Playwright retries ECONNRESET only); logging out twice ends the same session.
   const signOut = async (baseUrl: string) => {
     await page.goto('about:blank');
-    await context.request.get(`${baseUrl}/admin/logout`, { maxRedirects: 0, failOnStatusCode: false, timeout: SIGNED_IN_BUDGET_MS });
+    await context.request.get(`${baseUrl}/admin/logout`, {
+      maxRedirects: 0,
+      failOnStatusCode: false,
+      timeout: SIGNED_IN_BUDGET_MS,
+      maxRetries: RESET_RETRIES,
+    });
     await context.clearCookies();
   };
   const session: BrowserSession = {
@@ -248,7 +264,11 @@ export async function openBrowser(outDir: string, opts: BrowserOptions = {}): Pr
       if (!signedInByForm.has(baseUrl)) return session.signIn(baseUrl, email);
       await signOut(baseUrl);
       // The login page's GET starts the pre-login session and sets the anti-forgery cookie, as for the form.
-      const login = await context.request.get(`${baseUrl}/admin/login`, { failOnStatusCode: false, timeout: SIGNED_IN_BUDGET_MS });
+      const login = await context.request.get(`${baseUrl}/admin/login`, {
+        failOnStatusCode: false,
+        timeout: SIGNED_IN_BUDGET_MS,
+        maxRetries: RESET_RETRIES,
+      });
       if (login.status() !== 200) throw new Error(`the login page answered ${login.status()}`);
       const token = (await context.cookies(`${baseUrl}/admin/login`)).find((c) => c.name === CSRF_COOKIE)?.value ?? '';
       const posted = await context.request.post(`${baseUrl}/admin/login`, {

@@ -19,6 +19,7 @@ import { isSupervisedWorker, superviseWorkerProcess, watchSupervisor, type Super
 import { resolveProcessRoles } from './config/process-roles.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { lowerCpuPriority } from './platform/process-priority.js';
+import { serveHttp, type HttpServer } from './platform/http-server.js';
 import { exitNow, watchOutputClosed } from './platform/process-exit.js';
 import { DEMO, seedDemoIfEmpty } from './seed/demo-seed.js';
 import { SIMULATE_HINT_UNREAD, simulateHint, simulatorWanted, startSimulatorMode } from './dev/simulator-mode.js';
@@ -53,6 +54,7 @@ export async function start(env: Env): Promise<void> {
   let services: Services | undefined;
   let worker: WorkerHandle | undefined;
   let workerProcess: SupervisedWorker | undefined;
+  let serving: HttpServer | undefined;
   let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
   let fakePayPal: FakePayPal | undefined;
@@ -89,11 +91,9 @@ export async function start(env: Env): Promise<void> {
       logger.info({ reason }, 'shutting down');
       // The worker child: no restart from now on; it is stopped after the requests in flight finish.
       const childStopped = workerProcess?.stop(env.SHUTDOWN_TIMEOUT_MS);
-      if (server) {
+      if (serving) {
         waitingOn = 'the HTTP requests in flight';
-        const closed = new Promise<void>((r) => server!.close(() => r()));
-        server.closeIdleConnections();
-        await closed; // in-flight requests finish first
+        await serving.close(); // in-flight requests finish first, then their connections close
       }
       waitingOn = 'the job worker process';
       await childStopped;
@@ -205,7 +205,8 @@ export async function start(env: Env): Promise<void> {
     if (roles.admin && !roles.web && !roles.worker && env.ADMIN_NICE > 0) lowerCpuPriority(env.ADMIN_NICE, logger, 'admin panel');
     if (http) {
       const app = await buildApp(services, { web: roles.web, admin: roles.admin });
-      server = await listen(app, env.PORT, env.HOST);
+      serving = await listen(app, env, logger);
+      server = serving.server;
     }
     // Once listening: a first start that fails before (PORT in use, the usual first-run snag) seeds nothing, and the
     // next start creates the demo shop and prints its one-time login. Seeded before listen, that login was never shown.
@@ -318,16 +319,20 @@ export async function start(env: Env): Promise<void> {
   }
 }
 
-function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE')
-        reject(new ConfigError([`PORT: ${port} is already in use on ${host}; stop the other program or set PORT`]));
-      else reject(err);
+async function listen(app: import('express').Express, env: Env, logger: Logger): Promise<HttpServer> {
+  const { PORT: port, HOST: host } = env;
+  try {
+    return await serveHttp(app, {
+      port,
+      host,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      onError: (err) => logger.error({ err }, 'the HTTP server reported an error'),
     });
-  });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new ConfigError([`PORT: ${port} is already in use on ${host}; stop the other program or set PORT`]);
+    throw err;
+  }
 }
 
 /** The development fake BTCPay on its fixed port; a port in use is a configuration problem, said as PORT's is. */

@@ -69,6 +69,12 @@ const envSchema = z
       .positive()
       .max(2 ** 31 - 1, 'at most 2147483647 (about 24.8 days, the longest wait a timer can hold)')
       .default(10_000),
+    /**
+     * How long an idle keep-alive connection stays open: above the idle timeout of the load balancer in front (60 s
+     * for nginx's upstream keepalive and AWS's ALB), so the balancer, not us, closes it (src/platform/http-server.ts).
+     * At most 4,200 s: above the longest idle timeout an ALB allows (4,000 s).
+     */
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(4_200_000).default(65_000),
     /** /readyz answers 503 when the database has not answered within this (a load balancer's probe must not hang); /metrics reads the job queue within it. */
     READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(900),
 

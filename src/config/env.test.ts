@@ -10,6 +10,8 @@ describe('loadEnv', () => {
     // A fixed port, not 0: a shop's BTCPay connection to the development fake names its address.
     expect(env.DEV_BTCPAY_PORT).toBe(3900);
     expect(loadEnv({ DEV_BTCPAY_PORT: '0' }).DEV_BTCPAY_PORT).toBe(0);
+    // Above a load balancer's idle timeout (nginx's upstream keepalive, ALB: 60 s): platform/http-server.ts.
+    expect(env.HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
   });
 
   it('lists every problem in one readable message', () => {

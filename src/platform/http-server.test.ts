@@ -1,12 +1,12 @@
-// The HTTP server's connections, on real sockets: an idle keep-alive connection outlives Node's 5 s default (a load
-// balancer's pooled connection is not closed under it), and a stop during a request ends once the request is
-// answered, not a keep-alive timeout later.
+// The HTTP server's connections, on real sockets: an idle keep-alive connection outlives Node's default (5 s, and
+// 1 s of grace, on Node 20 and 24), so a load balancer's pooled connection is not closed under it; a stop during a
+// request ends once the request is answered, not a keep-alive timeout later, and cuts no answer: pipelined requests
+// are all answered, and a big answer to a slow reader arrives whole.
 import { createServer, request, Agent, type IncomingMessage, type RequestListener } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadEnv } from '../config/env.js';
 import { serveHttp, type HttpServer } from './http-server.js';
 
 const ok: RequestListener = (_req, res) => res.end('ok');
@@ -42,15 +42,9 @@ function portOf(server: import('node:http').Server): number {
 }
 
 describe('the HTTP server', () => {
-  it('keeps an idle keep-alive connection open past Node’s default (5 s, and 1 s more on Node 24)', { timeout: 60_000 }, async () => {
-    const env = loadEnv({});
-    expect(env.HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
-    const ours = await serveHttp(ok, {
-      port: 0,
-      host: '127.0.0.1',
-      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      onError: () => undefined,
-    });
+  it('keeps an idle keep-alive connection open past Node’s default (5 s, and 1 s of grace)', { timeout: 60_000 }, async () => {
+    // HTTP_KEEP_ALIVE_TIMEOUT_MS's default (src/config/env.test.ts).
+    const ours = await serveHttp(ok, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 65_000, onError: () => undefined });
     opened.push(ours);
     // The control: Node's own server, as the service listened before; it closes the same idle connection.
     const plain = createServer(ok).listen(0, '127.0.0.1');
@@ -104,6 +98,69 @@ describe('the HTTP server', () => {
       expect(res.headers.connection).toBe('close');
       await stopped;
       expect(await new Promise<number>((r) => served.server.getConnections((_e, n) => r(n)))).toBe(0);
+    },
+  );
+
+  it('a stop while two pipelined requests of one connection are in flight answers both', { timeout: 60_000 }, async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let reached = 0;
+    const handler: RequestListener = (req, res) => {
+      reached++;
+      void released.then(() => res.end(req.url));
+    };
+    const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
+    const socket = connect(portOf(served.server), '127.0.0.1');
+    opened.push({ close: () => socket.destroy() });
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString()));
+    const socketClosed = once(socket, 'close');
+    socket.write('GET /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    while (reached < 2) await sleep(10); // both requests are in the handler before the stop
+    const stopped = served.close();
+    release();
+    await stopped;
+    await socketClosed;
+    const answers = received.split('HTTP/1.1 ').slice(1);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatch(/\/first$/);
+    expect(answers[1]).toMatch(/\/second$/);
+    // The first keeps the connection for the second; the last one says it is closing.
+    expect(answers[0]!.toLowerCase()).toContain('connection: keep-alive');
+    expect(answers[1]!.toLowerCase()).toContain('connection: close');
+  });
+
+  it(
+    'a big answer to a slow reader, ended during the stop, arrives whole while another connection’s answer ends',
+    { timeout: 60_000 },
+    async () => {
+      const size = 32 * 1024 * 1024; // far more than the socket buffers hold: most of it waits for the reader
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let reached = 0;
+      const handler: RequestListener = (req, res) => {
+        reached++;
+        void released.then(() => res.end(req.url === '/big' ? Buffer.alloc(size, 97) : 'ok'));
+      };
+      const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
+      const port = portOf(served.server);
+      const slow = connect(port, '127.0.0.1');
+      opened.push({ close: () => slow.destroy() });
+      let bytes = 0;
+      slow.on('data', (d: Buffer) => (bytes += d.length));
+      const slowClosed = once(slow, 'close');
+      slow.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      slow.pause(); // reads nothing until the other answer is out
+      const other = await rawConnection(port);
+      const otherAnswer = other.get();
+      while (reached < 2) await sleep(10);
+      const stopped = served.close();
+      release();
+      expect(await otherAnswer).toBe('HTTP/1.1 200 OK');
+      slow.resume();
+      await slowClosed;
+      await stopped;
+      expect(bytes).toBeGreaterThan(size); // the whole body and its head
     },
   );
 });

@@ -2,22 +2,32 @@
 //
 // Keep-alive: a load balancer (nginx's `keepalive` upstreams, AWS's ALB) keeps idle connections to each instance
 // and sends later requests on them, for up to its own idle timeout (60 s for both by default). The side that closes
-// an idle connection first must be the balancer: Node's default (5 s) closed it first, and a request the balancer
-// sent on it at that moment failed as a 502 with nothing in our logs; nginx does not retry a POST elsewhere, so a
-// Discord interaction failed that way ("This interaction failed"). HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s by default)
-// is set above the balancer's. headersTimeout stays Node's: since Node 18 it need not exceed the keep-alive
-// timeout, and a longer one only widens the window of a client that sends its headers slowly.
+// an idle connection first must be the balancer: Node's default (5 s, and 1 s of grace on top, on Node 20 and 24)
+// closed it first, and a request the balancer sent on it at that moment failed as a 502 with nothing in our logs;
+// nginx does not pass a POST it has sent to another instance, so a Discord interaction failed that way ("This
+// interaction failed"). HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s by default) is set above the balancer's. headersTimeout
+// stays Node's: since Node 18 it need not exceed the keep-alive timeout, and a longer one only widens the window
+// of a client that sends its headers slowly.
 //
-// Stopping: server.close() closes the idle connections, but a connection whose request is in flight stays open
-// after its answer, until the keep-alive timeout ends it (measured on Node 20 and 24: a stop during a request
-// waited the whole timeout, 5 s with Node's default and 65 s with ours, past SHUTDOWN_TIMEOUT_MS). While closing,
-// each answered request's connection is closed as soon as it is idle, and the answers not yet begun, or to a
-// request that still arrives on an open connection, say `Connection: close`.
+// Stopping: server.close() closes the connections that are idle at that moment, but a connection whose request
+// is in flight stayed open after its answer until the keep-alive timeout ended it (measured on Node 20 and 24: a
+// stop during a request waited the whole timeout, 6 s with Node's default and 66 s with ours, past
+// SHUTDOWN_TIMEOUT_MS). While closing, a connection's last answer in flight says `Connection: close` when it has
+// not begun yet (Node then closes the connection once that answer is out), and a connection whose answer had
+// already begun is ended once it is out. Only the last answer of a connection is marked: requests sent one after
+// another on a connection (pipelined) are all answered. A connection is ended, never destroyed, so an answer still
+// on its way to a slow reader is not cut. Not handled here: a client that stops sending in the middle of its
+// request holds the stop until SHUTDOWN_TIMEOUT_MS, and an answer that had ended but was still being sent when the
+// stop began is cut by server.close() itself (Node's closeIdleConnections), as before.
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface HttpServer {
   readonly server: Server;
-  /** Stops taking connections; resolves once the requests in flight are answered and every connection is closed. */
+  /**
+   * Stops taking connections; resolves once every connection has closed, so after the requests in flight are
+   * answered (but for a client that went away, whose handler may still be running).
+   */
   close(): Promise<void>;
 }
 
@@ -35,25 +45,27 @@ export function serveHttp(handler: RequestListener, opts: HttpServerOptions): Pr
   const server = createServer(handler);
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   let closing = false;
-  const inFlight = new Set<ServerResponse>();
-  server.on('request', (_req, res: ServerResponse) => {
+  /** Each connection's latest request still being answered (a pipelined request follows the one before it). */
+  const lastInFlight = new Map<Socket, ServerResponse>();
+  // Before the app's handler, which may answer in the same turn: a request that arrives while closing is marked first.
+  server.prependListener('request', (req, res: ServerResponse) => {
+    const socket = req.socket;
     if (closing) res.shouldKeepAlive = false;
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    // After 'finish' Node marks the connection idle (in the same turn): closeIdleConnections then finds it.
-    res.once('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
+    lastInFlight.set(socket, res);
+    res.once('close', () => {
+      if (lastInFlight.get(socket) !== res) return; // a later request on this connection is still to be answered
+      lastInFlight.delete(socket);
+      // Sends what is still buffered, then the FIN; destroyed once written (as Node does for `Connection: close`).
+      if (closing && !socket.destroyed) socket.destroySoon();
     });
   });
   const handle: HttpServer = {
     server,
     close() {
       closing = true;
-      // The answers not begun yet say so (`Connection: close`): the client sends its next request elsewhere.
-      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      return closed;
+      for (const res of lastInFlight.values()) if (!res.headersSent) res.shouldKeepAlive = false;
+      // Node 19+: close() also closes the connections that are idle now.
+      return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
   return new Promise((resolve, reject) => {

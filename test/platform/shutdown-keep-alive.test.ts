@@ -1,8 +1,9 @@
 // A SIGTERM while a request is in flight on a keep-alive connection (a load balancer's, which keeps its connections
 // open between requests): the request is answered with `Connection: close`, so the balancer sends its next one to
 // another instance, and the process ends as soon as that answer is out, with code 0. Before, the answer said
-// `keep-alive` and the stop waited until the connection's keep-alive timeout closed it; with the keep-alive timeout
-// above a balancer's (HTTP_KEEP_ALIVE_TIMEOUT_MS), that wait ran past SHUTDOWN_TIMEOUT_MS (code 1).
+// `keep-alive` (this test's failure on the old code) and the stop waited until the connection's keep-alive timeout
+// closed it: 6 s then; with the keep-alive timeout above a balancer's (HTTP_KEEP_ALIVE_TIMEOUT_MS, 10 minutes here),
+// that wait would run past SHUTDOWN_TIMEOUT_MS (code 1).
 import type { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -291,26 +291,26 @@ const EXPECTED_TYPE: Record<Step, number> = {
  * and what it said (its first embed title).
  */
 class FollowUps {
-  private readonly waiting = new Map<string, (at: number, title: string) => void>();
+  private readonly waiting = new Map<string, (at: number, title: string, text: string) => void>();
   constructor(fake: FakeDiscordApi) {
     fake.onCall((c: RecordedCall) => {
       // PATCH .../messages/@original (the deferred message itself) or POST /webhooks/{app}/{token} (a new one).
       const m = /^\/webhooks\/\d+\/([^/]+)(\/messages\/@original)?$/.exec(c.path);
       if (!m || (m[2] ? c.method !== 'PATCH' : c.method !== 'POST')) return;
       const body = c.body as { embeds?: { title?: string }[] } | undefined;
-      this.waiting.get(m[1]!)?.(performance.now(), body?.embeds?.[0]?.title ?? '');
+      this.waiting.get(m[1]!)?.(performance.now(), body?.embeds?.[0]?.title ?? '', JSON.stringify(body ?? {}));
       this.waiting.delete(m[1]!);
     });
   }
-  expect(token: string, timeoutMs = 10_000): Promise<{ at: number; title: string }> {
+  expect(token: string, timeoutMs = 10_000): Promise<{ at: number; title: string; text: string }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(token);
         reject(new Error('no follow-up within 10 s'));
       }, timeoutMs);
-      this.waiting.set(token, (at, title) => {
+      this.waiting.set(token, (at, title, text) => {
         clearTimeout(timer);
-        resolve({ at, title });
+        resolve({ at, title, text });
       });
     });
   }
@@ -323,8 +323,15 @@ interface Answer {
   deferredByDesign: boolean;
   safetyNet: boolean;
   title: string;
+  /**
+   * A Confirm whose line sold out since the review: the flow takes it out and shows the product menu saying so
+   * (order-flow.ts screenPastRefusal, since 2026-12-06), where it used to answer "Out of stock".
+   */
+  soldOutNow?: boolean;
   error?: string;
 }
+
+const SOLD_OUT_NOW = / is sold out now, so it was taken out of your order\./;
 
 // The driver's HTTP client: node:http on kept-alive sockets. fetch (undici's web streams) cost this process
 // ~4 ms of CPU per interaction, on the same 2 cores as the server it measures; this costs a fraction of that.
@@ -383,14 +390,30 @@ async function send(
   const answerMs = performance.now() - scheduled;
   const expected = EXPECTED_TYPE[STEPS[step]!];
   if (res.status === 200 && json.type === expected) {
-    return { ok: true, answerMs, doneMs: answerMs, deferredByDesign: false, safetyNet: false, title: json.data?.embeds?.[0]?.title ?? '' };
+    return {
+      ok: true,
+      answerMs,
+      doneMs: answerMs,
+      deferredByDesign: false,
+      safetyNet: false,
+      title: json.data?.embeds?.[0]?.title ?? '',
+      soldOutNow: SOLD_OUT_NOW.test(JSON.stringify(json.data ?? {})),
+    };
   }
   if (res.status === 200 && (json.type === 5 || json.type === 6)) {
     // Deferred at once by design (the step waits on TaxJar), or by the 2 s safety net.
     const safetyNet = answerMs >= 1_900;
     try {
       const done = await later;
-      return { ok: true, answerMs, doneMs: done.at - scheduled, deferredByDesign: !safetyNet, safetyNet, title: done.title };
+      return {
+        ok: true,
+        answerMs,
+        doneMs: done.at - scheduled,
+        deferredByDesign: !safetyNet,
+        safetyNet,
+        title: done.title,
+        soldOutNow: SOLD_OUT_NOW.test(done.text),
+      };
     } catch (err) {
       return { ok: false, answerMs, doneMs: NaN, deferredByDesign: !safetyNet, safetyNet, title: '', error: (err as Error).message };
     }
@@ -567,7 +590,7 @@ async function flashSale(
         }
         ms.push(a.doneMs);
         if (a.title === 'Order submitted') placed++;
-        else if (a.title === 'Out of stock') soldOut++;
+        else if (a.title === 'Out of stock' || a.soldOutNow) soldOut++;
         else {
           failed++;
           if (failures.length < 5) failures.push(`answer: ${a.title}`);

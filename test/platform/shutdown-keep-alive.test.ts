@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/db.js';
-import { spawnMain } from '../helpers/main-process.js';
+import { startServingMain } from '../helpers/main-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const children: ChildProcess[] = [];
@@ -20,32 +20,18 @@ afterEach(() => {
 
 describe('a stop while a keep-alive request is in flight', { timeout: 240_000 }, () => {
   it('answers it with Connection: close and exits with code 0 without waiting for the keep-alive timeout', async () => {
-    const child = spawnMain({
-      LOG_LEVEL: 'info',
-      DATABASE_URL: testDatabaseUrl(),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PROCESS_ROLES: 'web',
-      // Far past SHUTDOWN_TIMEOUT_MS: a stop that waited for the connection's keep-alive timeout would exit with code 1.
-      HTTP_KEEP_ALIVE_TIMEOUT_MS: '600000',
-      SHUTDOWN_TIMEOUT_MS: '120000',
-    });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const port = await waitFor(
-      () => `the service's address:\n${output}`,
-      () => {
-        if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${output}`);
-        return /running at http:\/\/localhost:(\d+)/.exec(output)?.[1];
+    const { child, exited, output, port } = await startServingMain(
+      {
+        DATABASE_URL: testDatabaseUrl(),
+        // Far past SHUTDOWN_TIMEOUT_MS: a stop that waited for the connection's keep-alive timeout would exit with code 1.
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '600000',
+        SHUTDOWN_TIMEOUT_MS: '120000',
       },
-      { timeoutMs: 120_000 },
+      children,
     );
 
     // A keep-alive request whose body is on its way: in flight until the rest of it comes.
-    const socket = connect(Number(port), '127.0.0.1');
+    const socket = connect(port, '127.0.0.1');
     sockets.push(socket);
     socket.on('error', () => undefined);
     let received = '';
@@ -59,13 +45,13 @@ describe('a stop while a keep-alive request is in flight', { timeout: 240_000 },
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 
     child.kill('SIGTERM');
-    await waitFor('the shutdown to start', () => output.includes('shutting down'));
+    await waitFor('the shutdown to start', () => output().includes('shutting down'));
     socket.write(body.slice(1));
     await socketClosed; // closed by the service once its answer is out
     const head = received.split('\r\n\r\n')[0]!;
     expect(head).toMatch(/^HTTP\/1\.1 [1-5]\d\d /);
     expect(head.toLowerCase()).toContain('connection: close');
     expect(await exited).toBe(0);
-    expect(output).not.toContain('shutdown did not finish within SHUTDOWN_TIMEOUT_MS');
+    expect(output()).not.toContain('shutdown did not finish within SHUTDOWN_TIMEOUT_MS');
   });
 });

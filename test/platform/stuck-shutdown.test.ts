@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/db.js';
-import { spawnMain } from '../helpers/main-process.js';
+import { startServingMain } from '../helpers/main-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const children: ChildProcess[] = [];
@@ -17,35 +17,15 @@ afterEach(() => {
 
 /** Starts src/main.ts (web only) and leaves one request in flight; its output so far, read on. */
 async function startWithRequestInFlight(env: Record<string, string>) {
-  const child = spawnMain({
-    LOG_LEVEL: 'info',
-    DATABASE_URL: testDatabaseUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PROCESS_ROLES: 'web',
-    ...env,
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await waitFor(
-    () => `the service's address:\n${output}`,
-    () => {
-      if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${output}`);
-      return /running at http:\/\/localhost:(\d+)/.exec(output)?.[1];
-    },
-    { timeoutMs: 120_000 },
-  );
+  const { child, exited, output, port } = await startServingMain({ DATABASE_URL: testDatabaseUrl(), ...env }, children);
   // A request whose body never comes: the server cannot close while it is in flight.
-  const socket = connect(Number(port), '127.0.0.1');
+  const socket = connect(port, '127.0.0.1');
   sockets.push(socket);
   socket.on('error', () => undefined);
   socket.write('POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
   // Answered after the request above was read (same connection order on one event loop).
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-  return { child, exited, output: () => output };
+  return { child, exited, output };
 }
 
 describe('a shutdown that cannot finish', { timeout: 180_000 }, () => {

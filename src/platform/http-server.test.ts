@@ -163,4 +163,70 @@ describe('the HTTP server', () => {
       expect(bytes).toBeGreaterThan(size); // the whole body and its head
     },
   );
+
+  it(
+    'a stop during a streamed answer (begun before it, as keep-alive) closes the connection once the answer ends',
+    { timeout: 60_000 },
+    async () => {
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => (finish = r));
+      let begun!: () => void;
+      const hasBegun = new Promise<void>((r) => (begun = r));
+      const stream: RequestListener = (_req, res) => {
+        res.write('part one;');
+        begun();
+        void finished.then(() => res.end('part two'));
+      };
+      // A keep-alive timeout far past this test's own: a stop that waited for it would fail the test.
+      const served = await serveHttp(stream, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
+      const socket = connect(portOf(served.server), '127.0.0.1');
+      opened.push({ close: () => socket.destroy() });
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      const socketClosed = once(socket, 'close');
+      socket.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await hasBegun;
+      const stopped = served.close();
+      finish();
+      await socketClosed;
+      await stopped;
+      expect(received.toLowerCase()).toContain('connection: keep-alive'); // its head went out before the stop
+      expect(received).toContain('part one;');
+      expect(received).toContain('part two');
+    },
+  );
+
+  it(
+    'a request sent after the stop on a connection whose answer has not begun is answered too, the last saying close',
+    { timeout: 60_000 },
+    async () => {
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      const urls: string[] = [];
+      const handler: RequestListener = (req, res) => {
+        urls.push(req.url!);
+        void released.then(() => res.end(req.url));
+      };
+      const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
+      const socket = connect(portOf(served.server), '127.0.0.1');
+      opened.push({ close: () => socket.destroy() });
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      const socketClosed = once(socket, 'close');
+      socket.write('GET /before HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      while (urls.length < 1) await sleep(10);
+      const stopped = served.close(); // /before is marked to close the connection
+      socket.write('GET /after HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'); // sent before the client could see it
+      while (urls.length < 2) await sleep(10);
+      release();
+      await socketClosed;
+      await stopped;
+      const answers = received.split('HTTP/1.1 ').slice(1);
+      expect(answers).toHaveLength(2);
+      expect(answers[0]).toMatch(/\/before$/);
+      expect(answers[0]!.toLowerCase()).toContain('connection: keep-alive'); // the mark moved to the request after it
+      expect(answers[1]).toMatch(/\/after$/);
+      expect(answers[1]!.toLowerCase()).toContain('connection: close');
+    },
+  );
 });

@@ -14,11 +14,14 @@
 // stop during a request waited the whole timeout, 6 s with Node's default and 66 s with ours, past
 // SHUTDOWN_TIMEOUT_MS). While closing, a connection's last answer in flight says `Connection: close` when it has
 // not begun yet (Node then closes the connection once that answer is out), and a connection whose answer had
-// already begun is ended once it is out. Only the last answer of a connection is marked: requests sent one after
-// another on a connection (pipelined) are all answered. A connection is ended, never destroyed, so an answer still
-// on its way to a slow reader is not cut. Not handled here: a client that stops sending in the middle of its
-// request holds the stop until SHUTDOWN_TIMEOUT_MS, and an answer that had ended but was still being sent when the
-// stop began is cut by server.close() itself (Node's closeIdleConnections), as before.
+// already begun (a stream, which went out as keep-alive) is closed once it is out. Only the last answer of a
+// connection is marked, and the mark moves to a request that arrives after it: requests sent one after another on a
+// connection (pipelined) are all answered, unless the last marked answer had begun when the next one came. A
+// connection is closed only after what was written to it is sent (destroySoon), so an answer on its way to a slow
+// reader is not cut. Not handled here: a client that stops sending in the middle of its request holds the stop until
+// SHUTDOWN_TIMEOUT_MS; an answer that had ended but was still being sent when the stop began is cut by
+// server.close() itself (Node's closeIdleConnections), as before; and a request sent on a connection as it closes
+// (idle at the stop, or after a streamed answer) gets no answer, which the client must send again.
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -47,10 +50,33 @@ export function serveHttp(handler: RequestListener, opts: HttpServerOptions): Pr
   let closing = false;
   /** Each connection's latest request still being answered (a pipelined request follows the one before it). */
   const lastInFlight = new Map<Socket, ServerResponse>();
+  /** The connections whose close removes their entry above (once each: a keep-alive connection serves many requests). */
+  const watched = new WeakSet<Socket>();
+  /** The answers this stop turned from keep-alive to `Connection: close` (an HTTP/1.0 one may have been so already). */
+  const marked = new WeakSet<ServerResponse>();
+  const markClosing = (res: ServerResponse) => {
+    if (res.headersSent || !res.shouldKeepAlive) return;
+    res.shouldKeepAlive = false;
+    marked.add(res);
+  };
   // Before the app's handler, which may answer in the same turn: a request that arrives while closing is marked first.
   server.prependListener('request', (req, res: ServerResponse) => {
     const socket = req.socket;
-    if (closing) res.shouldKeepAlive = false;
+    if (!watched.has(socket)) {
+      watched.add(socket);
+      // Node 20 fires no 'close' on a pipelined response still queued when its connection dies: without this, the
+      // entry (and the socket) was kept for good, one per such connection (seen in review: 200 of 200 held after GC).
+      socket.once('close', () => lastInFlight.delete(socket));
+    }
+    if (closing) {
+      // The mark moves to the connection's new last answer: the one before it, not begun, keeps the connection for it.
+      const before = lastInFlight.get(socket);
+      if (before && marked.has(before) && !before.headersSent) {
+        before.shouldKeepAlive = true;
+        marked.delete(before);
+      }
+      markClosing(res);
+    }
     lastInFlight.set(socket, res);
     res.once('close', () => {
       if (lastInFlight.get(socket) !== res) return; // a later request on this connection is still to be answered
@@ -63,7 +89,7 @@ export function serveHttp(handler: RequestListener, opts: HttpServerOptions): Pr
     server,
     close() {
       closing = true;
-      for (const res of lastInFlight.values()) if (!res.headersSent) res.shouldKeepAlive = false;
+      for (const res of lastInFlight.values()) markClosing(res);
       // Node 19+: close() also closes the connections that are idle now.
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

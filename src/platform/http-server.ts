@@ -65,7 +65,7 @@ export function serveHttp(handler: RequestListener, opts: HttpServerOptions): Pr
     if (!watched.has(socket)) {
       watched.add(socket);
       // Node 20 fires no 'close' on a pipelined response still queued when its connection dies: without this, the
-      // entry (and the socket) was kept for good, one per such connection (seen in review: 200 of 200 held after GC).
+      // entry (and the socket) was kept for good, one per such connection (seen in review: 199 of 199 held after GC).
       socket.once('close', () => lastInFlight.delete(socket));
     }
     if (closing) {

@@ -56,7 +56,8 @@ describe("a deleted order's late-money refund that Square fails later, its notif
     expect(alert).toContain(`order #${order.number} was deleted before this payment arrived`);
     expect((await deletedOrdersMoneyToReturn(db, tenant.id)).map((m) => m.id)).toEqual([checkoutId]);
 
-    // Square's retry of the lost notification arrives after all, and the sweep runs again later: nothing more.
+    // Square's retry of the lost notification arrives after all, and the sweep runs again later: nothing more. The
+    // sweep selects no FLAGGED row: it does not even claim this one (its lateCheckedAt stays where it was put).
     const retry = await fetch(lost!.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...lost!.headers, 'square-retry-number': '1' },
@@ -65,7 +66,9 @@ describe("a deleted order's late-money refund that Square fails later, its notif
     expect(retry.status).toBe(200);
     clock.advance(24 * 3600);
     await sweepReadsEarlier(db, 24 * 3600, [checkoutId]);
+    const lastRead = (await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateCheckedAt;
     await env.t.services.refundSweep.run();
+    expect((await db.deletedOrderCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).lateCheckedAt).toEqual(lastRead);
     expect(await flaggedAudit(tenant.id, order.id)).toHaveLength(1);
     await waitForJobsDone();
     expect(adminChannelTexts(discordApi(), tenant.adminChannelId!).filter((t) => t.includes('could NOT be returned'))).toHaveLength(1);

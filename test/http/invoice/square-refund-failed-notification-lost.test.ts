@@ -87,7 +87,12 @@ describe('a Square refund of ours that failed later, its notification lost', () 
     expect(retry.status).toBe(200);
     clock.advance(24 * 3600);
     await sweepReadsEarlier(db, 24 * 3600, [checkoutId]);
+    const lastRead = (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).refundCheckedAt;
     await env.t.services.refundSweep.run();
+    // It was read again (its refundCheckedAt moved on): the nothing-more below is about a read, not a skipped row.
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).refundCheckedAt!.getTime()).toBeGreaterThan(
+      lastRead!.getTime(),
+    );
     expect(await auditOf(order.id, 'payment.refund_failed')).toHaveLength(1);
     expect(await db.refund.count({ where: { orderId: order.id } })).toBe(1);
     await waitForJobsDone();
@@ -123,9 +128,15 @@ describe('a Square refund of ours that failed later, its notification lost', () 
     expect(flagged.map((e) => e.after)).toEqual([
       expect.objectContaining({ checkoutId, amountCents: 1000, error: expect.stringContaining(providerRefundId) }),
     ]);
+    // Read again a day later: nothing more. The sweep does read the checkout again (a live PAID checkout is read for
+    // dashboard refunds whatever became of its unapplied money: its refundCheckedAt moves on), so this says something.
     clock.advance(24 * 3600);
     await sweepReadsEarlier(db, 24 * 3600, [checkoutId]);
+    const lastRead = (await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).refundCheckedAt;
     await env.t.services.refundSweep.run();
+    expect((await db.paymentCheckout.findUniqueOrThrow({ where: { id: checkoutId } })).refundCheckedAt!.getTime()).toBeGreaterThan(
+      lastRead!.getTime(),
+    );
     expect(await auditOf(order.id, 'payment.unapplied_flagged')).toHaveLength(1);
   });
 });

@@ -3,8 +3,8 @@
 // Keep-alive: a load balancer (nginx's `keepalive` upstreams, AWS's ALB) keeps idle connections to each instance
 // and sends later requests on them, for up to its own idle timeout (60 s for both by default). The side that closes
 // an idle connection first must be the balancer: Node's default (5 s, and 1 s of grace on top, on Node 20 and 24)
-// closed it first, and a request the balancer sent on it at that moment failed as a 502 with nothing in our logs;
-// nginx does not pass a POST it has sent to another instance, so a Discord interaction failed that way ("This
+// closed it first, and a request the balancer sends on it at that moment fails as a 502 with nothing in our logs;
+// nginx does not pass a POST it has sent to another instance, so a Discord interaction could fail that way ("This
 // interaction failed"). HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s by default) is set above the balancer's. headersTimeout
 // stays Node's: since Node 18 it need not exceed the keep-alive timeout, and a longer one only widens the window
 // of a client that sends its headers slowly.

@@ -11,8 +11,9 @@ import { serveHttp, type HttpServer } from './http-server.js';
 
 const ok: RequestListener = (_req, res) => res.end('ok');
 const opened: { close(): unknown }[] = [];
+// Last opened first: the connections go before the servers, whose close waits for them.
 afterEach(async () => {
-  for (const o of opened.splice(0)) await o.close();
+  for (const o of opened.splice(0).reverse()) await o.close();
 });
 
 /** One raw connection; `get` sends a GET on it and resolves with the answer's status line, or 'closed'. */
@@ -41,6 +42,47 @@ function portOf(server: import('node:http').Server): number {
   return (server.address() as import('node:net').AddressInfo).port;
 }
 
+/** Served on a free port with a keep-alive timeout far past a test's own: a stop that waited for it fails the test. */
+async function serveLongKeepAlive(handler: RequestListener): Promise<HttpServer> {
+  const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
+  opened.push(served);
+  return served;
+}
+
+/**
+ * A server whose handler holds every request until `release()`, then answers it with `answer(req)`; `arrived(n)`
+ * resolves once `n` requests have reached the handler.
+ */
+async function holdingServer(answer: (req: IncomingMessage) => string | Buffer) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let reached = 0;
+  const served = await serveLongKeepAlive((req, res) => {
+    reached++;
+    void released.then(() => res.end(answer(req)));
+  });
+  return {
+    served,
+    port: portOf(served.server),
+    release,
+    async arrived(n: number) {
+      while (reached < n) await sleep(10);
+    },
+  };
+}
+
+/** A raw connection that keeps what it receives; `closed` resolves when it closes. */
+function recordingConnection(port: number) {
+  const socket = connect(port, '127.0.0.1');
+  opened.push({ close: () => socket.destroy() });
+  let received = '';
+  socket.on('data', (d: Buffer) => (received += d.toString()));
+  return { socket, received: () => received, closed: once(socket, 'close') };
+}
+
+/** The answers received on one connection, each from after its `HTTP/1.1 `. */
+const answersIn = (received: string) => received.split('HTTP/1.1 ').slice(1);
+
 describe('the HTTP server', () => {
   it('keeps an idle keep-alive connection open past Node’s default (5 s, and 1 s of grace)', { timeout: 60_000 }, async () => {
     // HTTP_KEEP_ALIVE_TIMEOUT_MS's default (src/config/env.test.ts).
@@ -66,62 +108,35 @@ describe('the HTTP server', () => {
     'a stop during a request answers it, then closes its connection at once (not a keep-alive timeout later)',
     { timeout: 60_000 },
     async () => {
-      let answer!: () => void;
-      let reached!: () => void;
-      const answered = new Promise<void>((r) => (answer = r));
-      const inHandler = new Promise<void>((r) => (reached = r));
-      const slow: RequestListener = (_req, res) => {
-        reached();
-        void answered.then(() => res.end('ok'));
-      };
-      // A keep-alive timeout far past this test's own: a stop that waited for it would fail the test.
-      const served: HttpServer = await serveHttp(slow, {
-        port: 0,
-        host: '127.0.0.1',
-        keepAliveTimeoutMs: 600_000,
-        onError: () => undefined,
-      });
+      const held = await holdingServer(() => 'ok');
       const agent = new Agent({ keepAlive: true });
       opened.push({ close: () => agent.destroy() });
       const response = new Promise<IncomingMessage>((resolve, reject) =>
-        request({ port: portOf(served.server), host: '127.0.0.1', agent }, resolve)
-          .on('error', reject)
-          .end(),
+        request({ port: held.port, host: '127.0.0.1', agent }, resolve).on('error', reject).end(),
       );
-      await inHandler; // the stop begins while the request is in flight
-      const stopped = served.close();
-      answer();
+      await held.arrived(1); // the stop begins while the request is in flight
+      const stopped = held.served.close();
+      held.release();
       const res = await response;
       res.resume();
       await once(res, 'end');
       expect(res.statusCode).toBe(200);
       expect(res.headers.connection).toBe('close');
       await stopped;
-      expect(await new Promise<number>((r) => served.server.getConnections((_e, n) => r(n)))).toBe(0);
+      expect(await new Promise<number>((r) => held.served.server.getConnections((_e, n) => r(n)))).toBe(0);
     },
   );
 
   it('a stop while two pipelined requests of one connection are in flight answers both', { timeout: 60_000 }, async () => {
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    let reached = 0;
-    const handler: RequestListener = (req, res) => {
-      reached++;
-      void released.then(() => res.end(req.url));
-    };
-    const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
-    const socket = connect(portOf(served.server), '127.0.0.1');
-    opened.push({ close: () => socket.destroy() });
-    let received = '';
-    socket.on('data', (d: Buffer) => (received += d.toString()));
-    const socketClosed = once(socket, 'close');
-    socket.write('GET /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    while (reached < 2) await sleep(10); // both requests are in the handler before the stop
-    const stopped = served.close();
-    release();
+    const held = await holdingServer((req) => req.url!);
+    const connection = recordingConnection(held.port);
+    connection.socket.write('GET /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await held.arrived(2); // both requests are in the handler before the stop
+    const stopped = held.served.close();
+    held.release();
     await stopped;
-    await socketClosed;
-    const answers = received.split('HTTP/1.1 ').slice(1);
+    await connection.closed;
+    const answers = answersIn(connection.received());
     expect(answers).toHaveLength(2);
     expect(answers[0]).toMatch(/\/first$/);
     expect(answers[1]).toMatch(/\/second$/);
@@ -135,15 +150,8 @@ describe('the HTTP server', () => {
     { timeout: 60_000 },
     async () => {
       const size = 32 * 1024 * 1024; // far more than the socket buffers hold: most of it waits for the reader
-      let release!: () => void;
-      const released = new Promise<void>((r) => (release = r));
-      let reached = 0;
-      const handler: RequestListener = (req, res) => {
-        reached++;
-        void released.then(() => res.end(req.url === '/big' ? Buffer.alloc(size, 97) : 'ok'));
-      };
-      const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
-      const port = portOf(served.server);
+      const held = await holdingServer((req) => (req.url === '/big' ? Buffer.alloc(size, 97) : 'ok'));
+      const port = held.port;
       const slow = connect(port, '127.0.0.1');
       opened.push({ close: () => slow.destroy() });
       let bytes = 0;
@@ -153,9 +161,9 @@ describe('the HTTP server', () => {
       slow.pause(); // reads nothing until the other answer is out
       const other = await rawConnection(port);
       const otherAnswer = other.get();
-      while (reached < 2) await sleep(10);
-      const stopped = served.close();
-      release();
+      await held.arrived(2);
+      const stopped = held.served.close();
+      held.release();
       expect(await otherAnswer).toBe('HTTP/1.1 200 OK');
       slow.resume();
       await slowClosed;
@@ -177,19 +185,15 @@ describe('the HTTP server', () => {
         begun();
         void finished.then(() => res.end('part two'));
       };
-      // A keep-alive timeout far past this test's own: a stop that waited for it would fail the test.
-      const served = await serveHttp(stream, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
-      const socket = connect(portOf(served.server), '127.0.0.1');
-      opened.push({ close: () => socket.destroy() });
-      let received = '';
-      socket.on('data', (d: Buffer) => (received += d.toString()));
-      const socketClosed = once(socket, 'close');
-      socket.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      const served = await serveLongKeepAlive(stream);
+      const connection = recordingConnection(portOf(served.server));
+      connection.socket.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await hasBegun;
       const stopped = served.close();
       finish();
-      await socketClosed;
+      await connection.closed;
       await stopped;
+      const received = connection.received();
       expect(received.toLowerCase()).toContain('connection: keep-alive'); // its head went out before the stop
       expect(received).toContain('part one;');
       expect(received).toContain('part two');
@@ -200,28 +204,17 @@ describe('the HTTP server', () => {
     'a request sent after the stop on a connection whose answer has not begun is answered too, the last saying close',
     { timeout: 60_000 },
     async () => {
-      let release!: () => void;
-      const released = new Promise<void>((r) => (release = r));
-      const urls: string[] = [];
-      const handler: RequestListener = (req, res) => {
-        urls.push(req.url!);
-        void released.then(() => res.end(req.url));
-      };
-      const served = await serveHttp(handler, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 600_000, onError: () => undefined });
-      const socket = connect(portOf(served.server), '127.0.0.1');
-      opened.push({ close: () => socket.destroy() });
-      let received = '';
-      socket.on('data', (d: Buffer) => (received += d.toString()));
-      const socketClosed = once(socket, 'close');
-      socket.write('GET /before HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-      while (urls.length < 1) await sleep(10);
-      const stopped = served.close(); // /before is marked to close the connection
-      socket.write('GET /after HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'); // sent before the client could see it
-      while (urls.length < 2) await sleep(10);
-      release();
-      await socketClosed;
+      const held = await holdingServer((req) => req.url!);
+      const connection = recordingConnection(held.port);
+      connection.socket.write('GET /before HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await held.arrived(1);
+      const stopped = held.served.close(); // /before is marked to close the connection
+      connection.socket.write('GET /after HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'); // sent before the client could see it
+      await held.arrived(2);
+      held.release();
+      await connection.closed;
       await stopped;
-      const answers = received.split('HTTP/1.1 ').slice(1);
+      const answers = answersIn(connection.received());
       expect(answers).toHaveLength(2);
       expect(answers[0]).toMatch(/\/before$/);
       expect(answers[0]!.toLowerCase()).toContain('connection: keep-alive'); // the mark moved to the request after it

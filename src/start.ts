@@ -55,7 +55,6 @@ export async function start(env: Env): Promise<void> {
   let worker: WorkerHandle | undefined;
   let workerProcess: SupervisedWorker | undefined;
   let serving: HttpServer | undefined;
-  let server: Server | undefined;
   let fakeDiscord: FakeDiscordApi | undefined;
   let fakePayPal: FakePayPal | undefined;
   let fakeSquare: FakeSquare | undefined;
@@ -83,7 +82,7 @@ export async function start(env: Env): Promise<void> {
         { waitingOn, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
         `shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting while waiting on ${waitingOn}`,
       );
-      server?.closeAllConnections();
+      serving?.server.closeAllConnections();
       exitNow(1);
     }, env.SHUTDOWN_TIMEOUT_MS);
     force.unref();
@@ -206,7 +205,6 @@ export async function start(env: Env): Promise<void> {
     if (http) {
       const app = await buildApp(services, { web: roles.web, admin: roles.admin });
       serving = await listen(app, env, logger);
-      server = serving.server;
     }
     // Once listening: a first start that fails before (PORT in use, the usual first-run snag) seeds nothing, and the
     // next start creates the demo shop and prints its one-time login. Seeded before listen, that login was never shown.
@@ -262,10 +260,11 @@ export async function start(env: Env): Promise<void> {
     // Member joins and role changes (entitlements): one gateway connection across all processes, held by a
     // process that runs jobs (or the web process when jobs are switched off everywhere).
     if (roles.worker || (roles.web && !env.WORKERS_ENABLED)) memberGateway = startMemberGatewayLeader(services);
-    if (!server) {
+    if (!serving) {
       logger.child({}, { level: 'info' }).info({ roles: env.PROCESS_ROLES ?? ['worker'], supervised }, 'Ledgerline job worker is running');
       return;
     }
+    const { server } = serving;
     let demoConnected = false;
     if (fakePayPal || fakeSquare || fakeBtcPay) {
       const addr = server.address();

@@ -9,6 +9,13 @@
 // entry nor a job waiting, nothing is sending it and nothing recorded what became of it (a refund made before the
 // refund job existed, 2026-11-24, or a job removed by hand): UNRECORDED, so the admins check at the processor instead
 // of reading "being sent" for ever, or "sent" for money Ledgerline never sent.
+//
+// The reads go in the order a job's end is written, so a job ending between them is never read as neither: the
+// refunds, then which of their jobs are still waiting, then the audit trail. The job's run commits its entry before
+// graphile-worker deletes its row, and a refund's job commits with the refund; a job gone at the second read has its
+// entry in the third. Read the other way round (the trail first, then the jobs: before 2026-12-07), a job ending in
+// between read as UNRECORDED, "no record of the processor sending it", on the order page and on an admin post drawn
+// at that moment.
 import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { jobWaitingSql } from '../../platform/jobs/job-waiting.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorCentsOf } from './processor-refund.task.js';
@@ -29,8 +36,8 @@ export async function processorRefundOutcomes(
   tenantId: string,
   orderId: string,
 ): Promise<Map<string, ProcessorRefundOutcome>> {
-  const [refunds, entries] = await Promise.all([
-    db.refund.findMany({
+  const refunds = (
+    await db.refund.findMany({
       where: { tenantId, orderId, externalRefundId: null },
       select: {
         id: true,
@@ -39,17 +46,23 @@ export async function processorRefundOutcomes(
         manualReturnCents: true,
         payment: { select: { method: true, providerReference: true } },
       },
-    }),
-    db.auditLog.findMany({
-      where: {
-        tenantId,
-        entityType: 'Order',
-        entityId: orderId,
-        action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
-      },
-      select: { action: true, after: true, createdAt: true },
-    }),
-  ]);
+    })
+  ).filter((r) => moneyReturnFor(r.payment) === 'processor' && processorCentsOf(r) > 0);
+  const outcomes = new Map<string, ProcessorRefundOutcome>();
+  if (!refunds.length) return outcomes;
+  const waiting = await refundJobsWaiting(
+    db,
+    refunds.map((r) => r.id),
+  );
+  const entries = await db.auditLog.findMany({
+    where: {
+      tenantId,
+      entityType: 'Order',
+      entityId: orderId,
+      action: { in: [PROCESSOR_REFUND_AUDIT.sent, PROCESSOR_REFUND_AUDIT.failed] },
+    },
+    select: { action: true, after: true, createdAt: true },
+  });
   const latest = new Map<string, { sent?: { at: number; claim: boolean }; failedAt?: number }>();
   for (const e of entries) {
     const after = (e.after ?? {}) as { refundId?: unknown; refundState?: unknown };
@@ -60,19 +73,12 @@ export async function processorRefundOutcomes(
     else if (!seen.sent || at >= seen.sent.at) seen.sent = { at, claim: after.refundState === 'CLAIM_SENT' };
     latest.set(after.refundId, seen);
   }
-  const outcomes = new Map<string, ProcessorRefundOutcome>();
-  const unsettled: string[] = [];
   for (const r of refunds) {
-    if (moneyReturnFor(r.payment) !== 'processor' || processorCentsOf(r) <= 0) continue;
     const seen = latest.get(r.id);
-    if (!seen) unsettled.push(r.id);
+    if (!seen) outcomes.set(r.id, waiting.has(r.id) ? 'BEING_SENT' : 'UNRECORDED');
     else if (seen.sent && (seen.failedAt === undefined || seen.sent.at > seen.failedAt))
       outcomes.set(r.id, seen.sent.claim ? 'CLAIM_SENT' : 'SENT');
     else outcomes.set(r.id, 'FAILED');
-  }
-  if (unsettled.length) {
-    const waiting = await refundJobsWaiting(db, unsettled);
-    for (const id of unsettled) outcomes.set(id, waiting.has(id) ? 'BEING_SENT' : 'UNRECORDED');
   }
   return outcomes;
 }

@@ -1,0 +1,98 @@
+// Where a refund's processor part stands (processorRefundOutcomes) while its payment.refund.send job ends. The read
+// took the order's audit trail first and the jobs still waiting after: a job that ended between the two (its "sent"
+// entry committed after the trail was read, its row deleted before the jobs were) read as UNRECORDED, "No record of
+// the payment processor sending it: check the payment at the processor", on the order page and on an admin post drawn
+// then. The CI of 2026-12-07 saw it once in refund-money-back.test.ts. Here the real job ends (PayPal's held refund
+// answer released, the worker records it and deletes the job) right after each of the reads in turn.
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/platform/db/prisma.js';
+import { processorRefundOutcomes } from '../../../src/modules/payments-processor/processor-refund-outcome.query.js';
+import { PROCESSOR_REFUND_TASK } from '../../../src/modules/payments-processor/processor-refund.task.js';
+import { adminCtx } from '../../helpers/actors.js';
+import { testDb } from '../../helpers/db.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { MovableClock } from '../../http/invoice/invoice-fixtures.js';
+import { usePayPalApp } from '../../http/invoice/paypal-fixtures.js';
+
+const clock = new MovableClock();
+const db = testDb();
+const { env, paidPayPalOrder } = usePayPalApp(clock);
+
+/** Whether the refund's job row is still there (waiting, running or retrying). */
+async function jobRowOf(refundId: string): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`
+    SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.payload->>'refundId' = ${refundId}`;
+  return rows.length > 0;
+}
+
+/**
+ * The client, counting the reads processorRefundOutcomes makes (the refunds, the audit trail, the jobs' raw query)
+ * and running `between` once, right after read number `n` answered and before the next one is sent.
+ */
+function endingAfterRead(n: number, between: () => Promise<void>): Db {
+  let reads = 0;
+  const counted =
+    (fn: (...args: unknown[]) => unknown, self: unknown) =>
+    async (...args: unknown[]) => {
+      const answer = await fn.apply(self, args);
+      if (++reads === n) await between();
+      return answer;
+    };
+  const delegate = <T extends object>(d: T): T =>
+    new Proxy(d, {
+      get: (t, p) => {
+        const v = Reflect.get(t, p) as unknown;
+        return typeof v === 'function' ? counted(v as (...a: unknown[]) => unknown, t) : v;
+      },
+    });
+  return new Proxy(db, {
+    get: (t, p) => {
+      const v = Reflect.get(t, p) as unknown;
+      if (p === '$queryRaw') return counted(v as (...a: unknown[]) => unknown, t);
+      if (p === 'refund' || p === 'auditLog') return delegate(v as object);
+      return v;
+    },
+  }) as Db;
+}
+
+describe('a refund whose job ends while its outcome is read', () => {
+  // After the refunds: the job is gone and its entry there. After the jobs: it was waiting, and its entry is there
+  // by the trail's read. After the trail: it was waiting, nothing recorded yet.
+  it.each([
+    [1, 'SENT'],
+    [2, 'SENT'],
+    [3, 'BEING_SENT'],
+  ] as const)('ending after read %i reads as %s, never UNRECORDED', async (n, expected) => {
+    const shop = await paidPayPalOrder();
+    const release = env.paypal.holdNextRefundAnswer();
+    let released = false;
+    try {
+      const refund = await env.t.services.refunds.refund(adminCtx(shop.tenant.id), shop.order.id, { amountCents: 1000 });
+      const refundId = refund.refund.id;
+      // The job is running, held on PayPal's answer.
+      await waitFor(
+        'the refund job taken',
+        async () =>
+          (
+            await db.$queryRaw<{ locked: boolean }[]>`
+          SELECT j.locked_at IS NOT NULL AS locked FROM graphile_worker._private_jobs j
+          JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+          WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.payload->>'refundId' = ${refundId}`
+          )[0]?.locked || undefined,
+      );
+      const ends = async () => {
+        released = true;
+        release();
+        await waitFor('the refund job gone', async () => !(await jobRowOf(refundId)) || undefined);
+      };
+      const outcomes = await processorRefundOutcomes(endingAfterRead(n, ends), shop.tenant.id, shop.order.id);
+      expect(released).toBe(true);
+      expect(outcomes.get(refundId)).toBe(expected);
+      // Read again once it ended: sent.
+      expect((await processorRefundOutcomes(db, shop.tenant.id, shop.order.id)).get(refundId)).toBe('SENT');
+    } finally {
+      if (!released) release();
+    }
+  });
+});

@@ -15,7 +15,8 @@
 // graphile-worker deletes its row, and a refund's job commits with the refund; a job gone at the second read has its
 // entry in the third. Read the other way round (the trail first, then the jobs: before 2026-12-07), a job ending in
 // between read as UNRECORDED, "no record of the processor sending it", on the order page and on an admin post drawn
-// at that moment.
+// at that moment. One case no order of reads helps: a last attempt still running on an instance whose lock the
+// liveness sweep cleared (platform/jobs/worker-liveness.ts) reads UNRECORDED until that attempt records its entry.
 import { Prisma, type Db, type Tx } from '../../platform/db/prisma.js';
 import { jobWaitingSql } from '../../platform/jobs/job-waiting.js';
 import { moneyReturnFor, PROCESSOR_REFUND_AUDIT, PROCESSOR_REFUND_TASK, processorCentsOf } from './processor-refund.task.js';

@@ -27,7 +27,7 @@ async function jobRowOf(refundId: string): Promise<boolean> {
 }
 
 /**
- * The client, counting the reads processorRefundOutcomes makes (the refunds, the audit trail, the jobs' raw query)
+ * The client, counting the reads processorRefundOutcomes makes (the refunds, the jobs' raw query, the audit trail)
  * and running `between` once, right after read number `n` answered and before the next one is sent.
  */
 function endingAfterRead(n: number, between: () => Promise<void>): Db {

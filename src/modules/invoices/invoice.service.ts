@@ -188,6 +188,12 @@ export function createInvoiceService(deps: {
   const enabledMethods = async (tenantId: string, enabled: PaymentMethod[]): Promise<ProcessorMethod[]> =>
     (await connections.usableMethods(tenantId, enabled)).filter(isProcessorMethod);
 
+  // checkoutThenOrder: the page reads the order's checkout before the order itself. A payment that arrives marks its
+  // checkout and its order paid in one transaction (checkout-ledger.ts), so this order never pairs an order still
+  // waiting for payment with a checkout already closed paid. Read the other way round (before 2026-12-07), a payment
+  // committed between the two reads drew "Pay $42.50" (or, on an expired link, "get a new one") for an order just
+  // paid, with no payment on its way shown.
+
   /**
    * verify, for the page's answers: an expired link of an order with a payment on its way says so (nothing to pay); of
    * an order Discord offers "Pay now" for, where to get a fresh one; of an order no longer waiting for payment, that it is paid (or cancelled) and its status, as there is
@@ -199,6 +205,8 @@ export function createInvoiceService(deps: {
       return service.verify(token);
     } catch (err) {
       if (!(err instanceof InvoiceLinkExpiredError)) throw err;
+      // The checkout before the order (checkoutThenOrder).
+      const now = await orderCheckoutNow(db, err.link.tenantId, err.link.orderId);
       const order = await db.order.findFirst({
         where: { id: err.link.orderId, tenantId: err.link.tenantId },
         select: { number: true, status: true, paymentMethod: true, tenant: { select: { name: true } } },
@@ -212,7 +220,6 @@ export function createInvoiceService(deps: {
         );
       // A payment on its way (the buyer finished paying as the link ended: an eCheck clearing, a Bitcoin invoice
       // confirming): nothing to pay, and no new link to ask for while it arrives.
-      const now = await orderCheckoutNow(db, err.link.tenantId, err.link.orderId);
       if (now && now.state !== 'OPEN')
         throw new AppError(
           'INVOICE_LINK_EXPIRED',
@@ -308,6 +315,8 @@ export function createInvoiceService(deps: {
 
     async view(token) {
       const link = await verified(token);
+      // The checkout before the order (checkoutThenOrder).
+      const checkoutNow = await orderCheckoutNow(db, link.tenantId, link.orderId);
       const order = await db.order.findFirst({
         where: { id: link.orderId, tenantId: link.tenantId },
         include: {
@@ -318,7 +327,7 @@ export function createInvoiceService(deps: {
       if (!order) throw new AppError('NOT_FOUND', 'This order no longer exists. Contact the shop.');
       const payable = order.status === 'PENDING_PAYMENT';
       const methods = await enabledMethods(link.tenantId, order.tenant.enabledPaymentMethods);
-      const now = payable ? await orderCheckoutNow(db, link.tenantId, order.id) : null;
+      const now = payable ? checkoutNow : null;
       const paymentOnItsWay =
         now && now.state !== 'OPEN'
           ? { provider: now.provider, state: now.state, amountCents: now.amountCents, currency: now.currency }

@@ -5,10 +5,10 @@
 // then. The CI of 2026-12-07 saw it once in refund-money-back.test.ts. Here the real job ends (PayPal's held refund
 // answer released, the worker records it and deletes the job) right after each of the reads in turn.
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../../src/platform/db/prisma.js';
 import { processorRefundOutcomes } from '../../../src/modules/payments-processor/processor-refund-outcome.query.js';
 import { PROCESSOR_REFUND_TASK } from '../../../src/modules/payments-processor/processor-refund.task.js';
 import { adminCtx } from '../../helpers/actors.js';
+import { runningBetweenReads } from '../../helpers/between-reads.js';
 import { testDb } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { MovableClock } from '../../http/invoice/invoice-fixtures.js';
@@ -24,36 +24,6 @@ async function jobRowOf(refundId: string): Promise<boolean> {
     SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
     WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.payload->>'refundId' = ${refundId}`;
   return rows.length > 0;
-}
-
-/**
- * The client, counting the reads processorRefundOutcomes makes (the refunds, the jobs' raw query, the audit trail)
- * and running `between` once, right after read number `n` answered and before the next one is sent.
- */
-function endingAfterRead(n: number, between: () => Promise<void>): Db {
-  let reads = 0;
-  const counted =
-    (fn: (...args: unknown[]) => unknown, self: unknown) =>
-    async (...args: unknown[]) => {
-      const answer = await fn.apply(self, args);
-      if (++reads === n) await between();
-      return answer;
-    };
-  const delegate = <T extends object>(d: T): T =>
-    new Proxy(d, {
-      get: (t, p) => {
-        const v = Reflect.get(t, p) as unknown;
-        return typeof v === 'function' ? counted(v as (...a: unknown[]) => unknown, t) : v;
-      },
-    });
-  return new Proxy(db, {
-    get: (t, p) => {
-      const v = Reflect.get(t, p) as unknown;
-      if (p === '$queryRaw') return counted(v as (...a: unknown[]) => unknown, t);
-      if (p === 'refund' || p === 'auditLog') return delegate(v as object);
-      return v;
-    },
-  }) as Db;
 }
 
 describe('a refund whose job ends while its outcome is read', () => {
@@ -86,7 +56,11 @@ describe('a refund whose job ends while its outcome is read', () => {
         release();
         await waitFor('the refund job gone', async () => !(await jobRowOf(refundId)) || undefined);
       };
-      const outcomes = await processorRefundOutcomes(endingAfterRead(n, ends), shop.tenant.id, shop.order.id);
+      const outcomes = await processorRefundOutcomes(
+        runningBetweenReads(db, ['refund', 'auditLog'], n, ends),
+        shop.tenant.id,
+        shop.order.id,
+      );
       expect(released).toBe(true);
       expect(outcomes.get(refundId)).toBe(expected);
       // Read again once it ended: sent.

@@ -6,7 +6,7 @@
 // is RECORD keeps the removals its listener recorded (grant FAILED, REMOVED_EXTERNALLY): giving those back is the
 // shop's Retry, not the reconciliation's (until 2026-12-07 the daily run undid them).
 import type { Clock } from '../../platform/clock.js';
-import { withTransaction, type Db } from '../../platform/db/prisma.js';
+import { withTransaction, type Db, type Tx } from '../../platform/db/prisma.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { TenantContext } from '../shared/actor.js';
@@ -124,6 +124,7 @@ export async function reconcileTenant(deps: {
   }
 
   const keptBefore = report.removalsKept;
+  const unentitledBefore = report.unentitled;
   await withTransaction(db, async (tx) => {
     // Preconditions inside the transaction, on the entitlements locked first (lockGranted, as the listener locks a
     // member's): one revoked since it was read is not re-granted, and a removal the listener recorded since (policy
@@ -133,6 +134,7 @@ export async function reconcileTenant(deps: {
     const recordedSince = await recordedRemovals(tx, tenantId);
     report.regranted = []; // set again on each run of this transaction (withTransaction may run it twice)
     report.removalsKept = [...keptBefore];
+    report.unentitled = await stillUnentitled(tx, tenantId, unentitledBefore, guildOf);
     for (const { ent, guildId, diff } of toGrant) {
       if (!still.has(ent.id)) continue;
       if (recordedSince.has(ent.id)) {
@@ -176,4 +178,31 @@ export async function reconcileTenant(deps: {
     'entitlements reconciled',
   );
   return report;
+}
+
+/**
+ * The shop roles held without an entitlement that are still so now. The entitlements are read before the members, page
+ * by page at Discord's pace: a customer who paid meanwhile, whose grant gave the role before their page was read,
+ * holds a role the first read did not owe. A payment commits the entitlement before its grant job adds the role, so
+ * reading the entitlements again after the members owes it (until 2026-12-07 it was reported "held without a
+ * purchase", to the panel and the audit trail, for a paying customer).
+ */
+async function stillUnentitled(
+  tx: Tx,
+  tenantId: string,
+  candidates: RoleDifference[],
+  guildOf: (orderGuildId: string | null) => string | null,
+): Promise<RoleDifference[]> {
+  if (!candidates.length) return [];
+  const granted = await tx.entitlement.findMany({
+    where: {
+      tenantId,
+      status: 'GRANTED',
+      roleId: { in: [...new Set(candidates.map((c) => c.roleId))] },
+      customer: { discordUserId: { in: [...new Set(candidates.map((c) => c.userId))] } },
+    },
+    select: { roleId: true, customer: { select: { discordUserId: true } }, order: { select: { guildId: true } } },
+  });
+  const owed = new Set(granted.map((e) => `${guildOf(e.order.guildId)}/${e.customer.discordUserId}/${e.roleId}`));
+  return candidates.filter((c) => !owed.has(`${c.guildId}/${c.userId}/${c.roleId}`));
 }

@@ -66,9 +66,14 @@ async function listPage(ctx: HandlerContext, asked: number): Promise<MessageData
 /** One order of the caller's, in full (NOT_FOUND for anyone else's). */
 export async function orderDetail(ctx: HandlerContext, orderId: string, page: number): Promise<MessageData> {
   const customer = await ctx.customer();
-  const d = await ctx.services.orders.get(ctx.tenant.id, orderId);
+  let d = await ctx.services.orders.get(ctx.tenant.id, orderId);
   // Custom ids can be crafted: only the order's own customer may see it.
   if (d.customerId !== customer.id) throw new AppError('NOT_FOUND', 'Order not found.');
+  const delivered = await ctx.services.digitalGoods.forOrder(ctx.tenant.id, d.id);
+  // The payment hands out the keys in the transaction that marks the order paid: keys beside an order read as unpaid
+  // mean it was paid between the two reads, so it is read again. Shown as read, the detail had the key beside Pay now
+  // and Cancel order (before 2026-12-07).
+  if (d.status === 'PENDING_PAYMENT' && delivered.length) d = await ctx.services.orders.get(ctx.tenant.id, orderId);
   const fields = [
     {
       name: 'Items',
@@ -86,9 +91,7 @@ export async function orderDetail(ctx: HandlerContext, orderId: string, page: nu
   if (tracking) fields.push({ name: 'Tracking', value: tracking, inline: false });
   if (d.shippingAddress) fields.push({ name: 'Ship to', value: formatAddress(d.shippingAddress as unknown as AddressLike), inline: false });
   // What the order delivered (keys in full: only its own customer sees this ephemeral reply; revoked ones marked).
-  fields.push(
-    ...digitalItemFields(await ctx.services.digitalGoods.forOrder(ctx.tenant.id, d.id), { name: 'Digital items', includeRevoked: true }),
-  );
+  fields.push(...digitalItemFields(delivered, { name: 'Digital items', includeRevoked: true }));
   // While unpaid: the deadline, "Cancel order" and, for a processor-backed order, its "Pay now" link.
   const unpaid = d.status === 'PENDING_PAYMENT';
   if (unpaid) fields.push({ name: 'Pay by', value: payByValue(expectedDueAt(d, ctx.tenant, ctx.services.clock)), inline: false });

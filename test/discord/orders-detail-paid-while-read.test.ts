@@ -26,10 +26,10 @@ it('a payment landing between the order read and its keys: the key shown with th
 
   // The admin confirms the payment the moment the detail has read the order (still unpaid).
   const orders = h.t.services.orders;
-  const get = orders.get.bind(orders);
+  const get = orders.get;
   let paid = false;
   orders.get = async (...args) => {
-    const read = await get(...args);
+    const read = await get.apply(orders, args);
     if (!paid && read.id === order.id) {
       paid = true;
       await h.t.services.payments.confirm(adminCtx(tenantId), { orderId: order.id });

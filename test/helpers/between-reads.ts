@@ -1,7 +1,9 @@
 // A writer committing between two reads of the code under test, at a chosen point: the client handed to that code
-// counts the reads it makes through the named models (and $queryRaw) and runs `between` once, right after read number
-// `n` answered and before the next one is sent. For code that derives a state from separate statements, to prove
-// a commit landing between any two of them never reads as a state that never was.
+// counts the calls it makes on the named models (and $queryRaw; for the code these tests drive, all of them reads)
+// and runs `between` once, right after call number `n` answered. Calls the code awaits one after another are counted
+// in its order, and the next is sent only after `between`; calls it sends together (Promise.all) are already on their
+// way, and are counted in the order they answer. For code that derives a state from separate statements, to prove a
+// commit landing between them never reads as a state that never was.
 import type { Db } from '../../src/platform/db/prisma.js';
 
 type Fn = (...args: unknown[]) => unknown;

@@ -194,13 +194,10 @@ async function stillUnentitled(
   guildOf: (orderGuildId: string | null) => string | null,
 ): Promise<RoleDifference[]> {
   if (!candidates.length) return [];
+  // By role only (the shop's few product roles), not by user: a server may report tens of thousands of members, more
+  // than one statement's parameters; the first read took every GRANTED entitlement of the shop anyway.
   const granted = await tx.entitlement.findMany({
-    where: {
-      tenantId,
-      status: 'GRANTED',
-      roleId: { in: [...new Set(candidates.map((c) => c.roleId))] },
-      customer: { discordUserId: { in: [...new Set(candidates.map((c) => c.userId))] } },
-    },
+    where: { tenantId, status: 'GRANTED', roleId: { in: [...new Set(candidates.map((c) => c.roleId))] } },
     select: { roleId: true, customer: { select: { discordUserId: true } }, order: { select: { guildId: true } } },
   });
   const owed = new Set(granted.map((e) => `${guildOf(e.order.guildId)}/${e.customer.discordUserId}/${e.roleId}`));

@@ -9,7 +9,7 @@ import type { GuildDirectory } from '../../../src/modules/entitlements/guild-dir
 import { reconcileTenant } from '../../../src/modules/entitlements/reconcile.js';
 import { systemClock } from '../../../src/platform/clock.js';
 import { snowflake } from '../../helpers/factories.js';
-import { adminCtx } from '../refunds/after-sale.harness.js';
+import { adminCtx } from '../../helpers/actors.js';
 import { useRoleJobs } from './role-jobs.harness.js';
 
 const rj = useRoleJobs();

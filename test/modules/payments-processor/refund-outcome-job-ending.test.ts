@@ -5,6 +5,8 @@
 // then. The CI of 2026-12-07 saw it once in refund-money-back.test.ts. Here the real job ends (PayPal's held refund
 // answer released, the worker records it and deletes the job) right after each of the reads in turn.
 import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../../src/platform/db/prisma.js';
+import { jobWaitingSql } from '../../../src/platform/jobs/job-waiting.js';
 import { processorRefundOutcomes } from '../../../src/modules/payments-processor/processor-refund-outcome.query.js';
 import { PROCESSOR_REFUND_TASK } from '../../../src/modules/payments-processor/processor-refund.task.js';
 import { adminCtx } from '../../helpers/actors.js';
@@ -16,14 +18,15 @@ import { usePayPalApp } from '../../http/invoice/paypal-fixtures.js';
 
 const clock = new MovableClock();
 const db = testDb();
-const { env, paidPayPalOrder } = usePayPalApp(clock);
+// The held answer must not time out (the 10 s default) on a busy machine: the attempt would be retried later.
+const { env, paidPayPalOrder } = usePayPalApp(clock, { PROVIDER_TIMEOUT_MS: '60000' });
 
-/** Whether the refund's job row is still there (waiting, running or retrying). */
-async function jobRowOf(refundId: string): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`
-    SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.payload->>'refundId' = ${refundId}`;
-  return rows.length > 0;
+/** Whether the refund's job is still to run, by the rule the outcome reads (platform/jobs/job-waiting.ts). */
+async function jobWaiting(refundId: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ waiting: boolean }[]>(
+    Prisma.sql`SELECT ${jobWaitingSql(PROCESSOR_REFUND_TASK, 'refundId', Prisma.sql`${refundId}::text`)} AS waiting`,
+  );
+  return row?.waiting ?? false;
 }
 
 describe('a refund whose job ends while its outcome is read', () => {
@@ -40,21 +43,12 @@ describe('a refund whose job ends while its outcome is read', () => {
     try {
       const refund = await env.t.services.refunds.refund(adminCtx(shop.tenant.id), shop.order.id, { amountCents: 1000 });
       const refundId = refund.refund.id;
-      // The job is running, held on PayPal's answer.
-      await waitFor(
-        'the refund job taken',
-        async () =>
-          (
-            await db.$queryRaw<{ locked: boolean }[]>`
-          SELECT j.locked_at IS NOT NULL AS locked FROM graphile_worker._private_jobs j
-          JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-          WHERE t.identifier = ${PROCESSOR_REFUND_TASK} AND j.payload->>'refundId' = ${refundId}`
-          )[0]?.locked || undefined,
-      );
+      // The job is running, held on PayPal's answer to its refund request.
+      await waitFor('the refund asked of PayPal', () => env.paypal.refundRequests(shop.captureId).length > 0 || undefined);
       const ends = async () => {
         released = true;
         release();
-        await waitFor('the refund job gone', async () => !(await jobRowOf(refundId)) || undefined);
+        await waitFor('the refund job done', async () => !(await jobWaiting(refundId)) || undefined);
       };
       const outcomes = await processorRefundOutcomes(
         runningBetweenReads(db, ['refund', 'auditLog'], n, ends),

@@ -1,12 +1,16 @@
 // Why a customer's personal data cannot be erased yet: an order of theirs still needs the shipping address
 // (goods to send, or money still moving through a processor). Read inside the erasure's transaction, after
 // its locks, so an order placed while it waited is seen (erase-customer.ts).
+import type { OrderStatus, ShippingStatus } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { whyOrderMoneyIsMoving } from '../payments-processor/checkouts/money-in-flight.query.js';
 
-/** Paid orders whose goods have not left yet (a failed delivery may be sent again). */
-const PAID_STATUSES = ['PAID', 'FULFILLING', 'PARTIALLY_REFUNDED'] as const;
-const NOT_SHIPPED = ['PENDING', 'LABEL_CREATED', 'FAILED'] as const;
+/**
+ * Paid orders whose goods are still owed. SHIPPED and COMPLETE are here too: a parcel that came back (shipping FAILED)
+ * leaves the order SHIPPED or COMPLETE (orders/order-transitions.ts orderStatusAfterShipping), and is sent again.
+ */
+const PAID_STATUSES: readonly OrderStatus[] = ['PAID', 'FULFILLING', 'PARTIALLY_REFUNDED', 'SHIPPED', 'COMPLETE'];
+const NOT_SHIPPED: readonly ShippingStatus[] = ['PENDING', 'LABEL_CREATED', 'FAILED'];
 
 function label(o: { number: number; id: string }): string {
   return `#${o.number} (${o.id})`;
@@ -15,20 +19,26 @@ function label(o: { number: number; id: string }): string {
 /**
  * The first reason, naming the order, or null when no order needs the address any more:
  * - unpaid (PENDING_PAYMENT) with an address to ship to;
- * - paid and not yet shipped;
+ * - paid and not yet shipped, or its parcel came back (shipping FAILED) to be sent again;
  * - money still moving at a processor: a payment confirming, or a refund still being sent.
+ * The orders are read FOR SHARE: a shipping change saved but not yet committed (an admin marking a parcel returned) is
+ * waited for and seen, not read as it was before and then stripped of its address by the erasure's update.
  */
 export async function whyAddressIsStillNeeded(tx: Tx, tenantId: string, customerId: string): Promise<string | null> {
-  const orders = await tx.order.findMany({
-    where: { tenantId, customerId },
-    select: { id: true, tenantId: true, number: true, status: true, shippingStatus: true, shippingAddress: true },
-    orderBy: [{ number: 'asc' }],
-  });
+  const orders = await tx.$queryRaw<
+    { id: string; tenantId: string; number: number; status: OrderStatus; shippingStatus: ShippingStatus; hasAddress: boolean }[]
+  >`
+    SELECT id, "tenantId", number, status, "shippingStatus", COALESCE("shippingAddress" <> 'null'::jsonb, false) AS "hasAddress"
+    FROM orders WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}
+    ORDER BY number FOR SHARE`;
   for (const o of orders) {
-    if (o.status === 'PENDING_PAYMENT' && o.shippingAddress !== null) {
+    if (o.status === 'PENDING_PAYMENT' && o.hasAddress) {
       return `Order ${label(o)} is waiting for payment and still has goods to ship to the customer's address. Cancel it or wait until it is shipped, then erase.`;
     }
-    if ((PAID_STATUSES as readonly string[]).includes(o.status) && (NOT_SHIPPED as readonly string[]).includes(o.shippingStatus)) {
+    if (PAID_STATUSES.includes(o.status) && o.shippingStatus === 'FAILED') {
+      return `Order ${label(o)} has a parcel that did not arrive (shipping FAILED): its address is still needed to send it again. Send it again, or refund it, then erase.`;
+    }
+    if (PAID_STATUSES.includes(o.status) && NOT_SHIPPED.includes(o.shippingStatus)) {
       return `Order ${label(o)} is paid and not shipped yet: its address is still needed. Ship it (or cancel and refund it), then erase.`;
     }
   }

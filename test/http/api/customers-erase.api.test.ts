@@ -5,10 +5,12 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
+import { useRowLockWatch } from '../../helpers/row-lock-watch.js';
 import { f, useApiShop } from './api-fixtures.js';
 
 const db = testDb();
 const { t, shop } = useApiShop();
+const locks = useRowLockWatch();
 
 const erase = (customerId: string, auth = shop.auth) => request(t.app).post(`/api/customers/${customerId}/erase`).set(auth);
 
@@ -179,6 +181,61 @@ describe('POST /api/customers/:id/erase', () => {
     // Shipped: erased.
     await db.order.update({ where: { id: paid.id }, data: { status: 'SHIPPED', shippingStatus: 'SHIPPED' } });
     await erase(customer.id).expect(200);
+  });
+
+  it('refuses while a parcel that came back is to be sent again: shipping FAILED on a shipped or completed order', async () => {
+    const tenantId = shop.tenant.id;
+    const customer = await f.customer({ tenantId, username: 'returned', displayName: 'Re Turned' });
+    const address = { name: 'Re Turned', line1: '9 Oak Rd', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
+    // A parcel marked SHIPPED, then returned: the order stays SHIPPED (orderStatusAfterShipping), or COMPLETE once delivered.
+    const shipped = await f.order({
+      tenantId,
+      customerId: customer.id,
+      status: 'SHIPPED',
+      shippingStatus: 'FAILED',
+      shippingAddress: address,
+    });
+    const res = await erase(customer.id).expect(409);
+    expect(res.body.error.message).toContain(`#${shipped.number} (${shipped.id}) has a parcel that did not arrive (shipping FAILED)`);
+    expect(await db.order.findUniqueOrThrow({ where: { id: shipped.id } })).toMatchObject({ shippingAddress: address });
+
+    await db.order.update({ where: { id: shipped.id }, data: { status: 'COMPLETE' } });
+    expect((await erase(customer.id).expect(409)).body.error.message).toContain('(shipping FAILED)');
+    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ displayName: 'Re Turned' });
+
+    // Sent again: nothing left to send, erased.
+    await db.order.update({ where: { id: shipped.id }, data: { shippingStatus: 'SHIPPED' } });
+    await erase(customer.id).expect(200);
+    expect(await db.order.findUniqueOrThrow({ where: { id: shipped.id } })).toMatchObject({
+      shippingAddress: { country: 'US', state: 'IL', postalCode: '62701' },
+    });
+  });
+
+  it('waits for a parcel being marked returned and keeps its address: the orders are read under their lock', async () => {
+    const tenantId = shop.tenant.id;
+    const customer = await f.customer({ tenantId, username: 'racing', displayName: 'Ray Sing' });
+    const address = { name: 'Ray Sing', line1: '3 Ash Ln', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
+    const order = await f.order({
+      tenantId,
+      customerId: customer.id,
+      status: 'PARTIALLY_REFUNDED',
+      shippingStatus: 'SHIPPED',
+      shippingAddress: address,
+    });
+    // An admin's save marking the parcel returned, written and not yet committed when the erasure reads the orders.
+    const saving = await locks.holdRow(`UPDATE orders SET "shippingStatus" = 'FAILED' WHERE id = $1`, [order.id]);
+    const erasing = erase(customer.id).then((r) => r);
+    await locks.oneWaitingOn('the erasure queued behind the shipping save', [saving]);
+    await locks.release();
+
+    const res = await erasing;
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain(`#${order.number} (${order.id}) has a parcel that did not arrive`);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      shippingStatus: 'FAILED',
+      shippingAddress: address,
+    });
+    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ displayName: 'Ray Sing' });
   });
 
   it("answers 404 for another shop's customer and changes nothing", async () => {

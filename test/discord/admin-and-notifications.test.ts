@@ -130,7 +130,8 @@ describe('reject button and modal', () => {
       components: [],
     };
     const opened = await interact(h, componentInteraction(admin, `payment:reject:${order.payment.id}`, { message: adminMessage }));
-    expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:reject-modal:${order.payment.id}` } });
+    // The modal carries what the order had received when it opened (nothing here): rejected only while it still has that.
+    expect(opened).toMatchObject({ type: 9, data: { custom_id: `payment:reject-modal:${order.payment.id}:r0`, title: 'Reject payment' } });
     const empty = await interact(h, modalInteraction(admin, `payment:reject-modal:${order.payment.id}`, { reason: '  ' }, adminMessage));
     expect(textOf(empty)).toMatch(/reason/);
     const done = await interact(

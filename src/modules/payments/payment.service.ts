@@ -35,8 +35,11 @@ export interface PaymentService {
    * lane): after a put-back that may have drawn it as it was before another admin's decision (deferral.ts).
    */
   redrawAdminPost(tenantId: string, paymentId: string): Promise<void>;
-  /** Payment -> rejected with the reason; order CANCELLED, stock released; order.cancelled. Idempotent. */
-  reject(ctx: TenantContext, input: { paymentId: string; reason: string }): Promise<PaymentResult>;
+  /**
+   * Payment -> rejected with the reason; order CANCELLED, stock released; order.cancelled. Idempotent. With
+   * receivedCentsShown, refused (CONFLICT) when the order has received another amount since the form showed it.
+   */
+  reject(ctx: TenantContext, input: { paymentId: string; reason: string; receivedCentsShown?: number }): Promise<PaymentResult>;
 }
 
 export function createPaymentService(deps: AfterSaleDeps): PaymentService {

@@ -2,7 +2,9 @@
 // under the order's row lock): the one rule is "the amount received is still what the admin saw". It covers two admins
 // recording the same transfer (one would record it twice) and two recording an extra payment on an order already paid
 // (both saw nothing owed, so only the amount received tells them apart). The refusal says what was recorded meanwhile
-// and by whom (in the words of the surface it is read on: recordedBy), and that nothing was recorded twice.
+// and by whom (in the words of the surface it is read on: recordedBy), and that nothing was recorded twice. A rejection
+// from a form that showed an amount received is refused by the same rule, in its own words (REJECT_NOT_DONE): the
+// admin rejected an order they saw without that money (reject-payment.command.ts).
 // One clock: the database's. A receipt is dated by it when written (record-receipt.command.ts, confirm-payment.command.ts,
 // under the order's row lock), and a command's send time is put on it here (onDatabaseClock), so instances whose clocks
 // differ from each other or from PostgreSQL's judge the same receipt alike.
@@ -22,6 +24,16 @@ import { actorsForReader } from '../audit/actors-for-reader.js';
  * they could not have known of).
  */
 export type SeenReceived = { receivedCents: number } | { sentAt: Date };
+
+/** What a refusal says was not done, and what to do, after money recorded meanwhile or an amount that never matched. */
+export type NotDone = { meanwhile: string; notMatching: string };
+export const RECEIPT_NOT_DONE: NotDone = {
+  meanwhile: 'This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.',
+  notMatching: 'This was not recorded. Check the order, then record again if this is another payment.',
+};
+const notRejected =
+  'The payment was not rejected and the order was not cancelled. Check the order, then reject it again if it should still be.';
+export const REJECT_NOT_DONE: NotDone = { meanwhile: notRejected, notMatching: notRejected };
 
 type Meanwhile = Pick<PaymentReceipt, 'amountCents' | 'actorType' | 'actorId' | 'createdAt'>;
 
@@ -68,6 +80,7 @@ export async function recordedMeanwhileRefusal(
   seen: SeenReceived,
   reader: RefusalReader,
   clock: Clock,
+  notDone: NotDone = RECEIPT_NOT_DONE,
 ): Promise<AppError | null> {
   const receipts = await tx.paymentReceipt.findMany({
     where: { orderId: order.id, tenantId: order.tenantId },
@@ -88,7 +101,7 @@ export async function recordedMeanwhileRefusal(
     // the amount sent is more than the order has received, or is no amount it had (a caller's wrong number): then
     // the amount sent does not match, and the refusal says so and what the order has received.
     const since = newestMakingUp(receipts, order.amountReceivedCents - receivedSeen);
-    if (!since) return receivedNotMatching(order, receivedSeen);
+    if (!since) return receivedNotMatching(order, receivedSeen, notDone);
     meanwhile = since;
   }
   if (order.amountReceivedCents === receivedSeen) return null;
@@ -96,6 +109,7 @@ export async function recordedMeanwhileRefusal(
     receivedSeen,
     meanwhile,
     by: meanwhile.length ? await recordedBy(tx, order.tenantId, meanwhile, reader) : null,
+    notDone,
   });
 }
 
@@ -122,12 +136,12 @@ function refusal(order: OrderNow, headline: string, tail: string, details: Recor
 }
 
 /** The refusal of an amount received sent that the order does not have and never had since: no money recorded meanwhile explains it. */
-function receivedNotMatching(order: OrderNow, receivedSent: number): AppError {
+function receivedNotMatching(order: OrderNow, receivedSent: number, notDone: NotDone): AppError {
   const m = (c: number) => formatMoney(c, order.currency);
   return refusal(
     order,
     `The amount received sent with this (${m(receivedSent)}) does not match what order ${orderLabel(order)} has received: ${m(order.amountReceivedCents)} (${owedCents(order) > 0 ? `${m(owedCents(order))} still owed` : 'nothing still owed'}).`,
-    'This was not recorded. Check the order, then record again if this is another payment.',
+    notDone.notMatching,
     { receivedCentsShown: receivedSent, recordedMeanwhile: [] },
   );
 }
@@ -135,24 +149,19 @@ function receivedNotMatching(order: OrderNow, receivedSent: number): AppError {
 /** The refusal: where the order stands now, what was recorded meanwhile and by whom, that nothing was recorded twice. */
 export function recordedMeanwhile(
   order: OrderNow,
-  opts: { receivedSeen?: number; owedSeen?: number; meanwhile?: readonly Meanwhile[]; by: string | null },
+  opts: { receivedSeen?: number; owedSeen?: number; meanwhile?: readonly Meanwhile[]; by: string | null; notDone?: NotDone },
 ): AppError {
   const m = (c: number) => formatMoney(c, order.currency);
   const meanwhileCents = (opts.meanwhile ?? []).reduce((s, r) => s + r.amountCents, 0);
   const what = opts.by && meanwhileCents > 0 ? `${opts.by} recorded ${m(meanwhileCents)} meanwhile` : 'someone recorded money meanwhile';
-  return refusal(
-    order,
-    `Order ${orderLabel(order)} now has ${standing(order)}: ${what}.`,
-    'This was not recorded, so nothing counts twice. Check the order, then record again if this is another payment.',
-    {
-      ...(opts.receivedSeen !== undefined ? { receivedCentsShown: opts.receivedSeen } : {}),
-      ...(opts.owedSeen !== undefined ? { owedCentsShown: opts.owedSeen } : {}),
-      recordedMeanwhile: (opts.meanwhile ?? []).map((r) => ({
-        amountCents: r.amountCents,
-        actorType: r.actorType,
-        actorId: r.actorId,
-        createdAt: r.createdAt.toISOString(),
-      })),
-    },
-  );
+  return refusal(order, `Order ${orderLabel(order)} now has ${standing(order)}: ${what}.`, (opts.notDone ?? RECEIPT_NOT_DONE).meanwhile, {
+    ...(opts.receivedSeen !== undefined ? { receivedCentsShown: opts.receivedSeen } : {}),
+    ...(opts.owedSeen !== undefined ? { owedCentsShown: opts.owedSeen } : {}),
+    recordedMeanwhile: (opts.meanwhile ?? []).map((r) => ({
+      amountCents: r.amountCents,
+      actorType: r.actorType,
+      actorId: r.actorId,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  });
 }

@@ -1,5 +1,9 @@
 // payments.reject: the admin's "Reject" (button + modal, or the panel). The payment becomes rejected with
 // the reason, and the order is cancelled (stock released, order.cancelled with reason payment_rejected).
+// receivedCentsShown: the amount received the form showed (Discord's reject modal, the API's
+// expectedAmountReceivedCents). Money recorded since refuses the rejection under the order's lock, as a receipt is
+// refused (recorded-meanwhile.ts): an admin who rejected for "No payment received" did not see the $30 another admin
+// recorded meanwhile, and the order would be cancelled with that money to send back.
 import { z } from 'zod';
 import { withTransaction } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
@@ -9,11 +13,13 @@ import { cancelLockedOrder, OPEN_PAYMENT_STATUSES } from '../orders/index.js';
 import { lockOrder, orderLabel } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { orderIdOfPayment, type PaymentResult } from './confirm-payment.command.js';
+import { recordedMeanwhileRefusal, REJECT_NOT_DONE } from './recorded-meanwhile.js';
 
 export const rejectInput = z
   .object({
     paymentId: z.string().min(1),
     reason: z.string().trim().min(1, 'a reason is required').max(500),
+    receivedCentsShown: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -22,7 +28,7 @@ export const rejectInput = z
  * changed=false. A payment already confirmed is refused with ILLEGAL_STATE: refund the order instead.
  */
 export async function rejectPayment(deps: AfterSaleDeps, ctx: TenantContext, input: unknown): Promise<PaymentResult> {
-  const { paymentId, reason } = parseInput(rejectInput, input, 'payment rejection');
+  const { paymentId, reason, receivedCentsShown } = parseInput(rejectInput, input, 'payment rejection');
   return withTransaction(deps.db, async (tx) => {
     const orderId = await orderIdOfPayment(tx, ctx.tenantId, paymentId);
     const order = await lockOrder(tx, ctx.tenantId, orderId);
@@ -35,6 +41,11 @@ export async function rejectPayment(deps: AfterSaleDeps, ctx: TenantContext, inp
         `The payment for order ${orderLabel(order)} was already confirmed, so it can no longer be rejected: refund the order instead.`,
         { status: order.status, paymentStatus: payment.status },
       );
+    }
+    if (receivedCentsShown !== undefined) {
+      const seen = { receivedCents: receivedCentsShown };
+      const refusal = await recordedMeanwhileRefusal(tx, order, seen, ctx.actor.type, deps.clock, REJECT_NOT_DONE);
+      if (refusal) throw refusal;
     }
     const rejected = await tx.payment.update({ where: { id: payment.id }, data: { status: 'rejected', rejectedReason: reason } });
     const cancelled = await cancelLockedOrder(tx, deps, ctx, order, { reason: 'payment_rejected', note: reason });

@@ -53,7 +53,9 @@ const ROUTES = {
   'orders:cancel-confirm': z.tuple([orderId, page]),
   'payment:approve': z.tuple([paymentId]),
   'payment:reject': z.tuple([paymentId]),
-  'payment:reject-modal': z.tuple([paymentId]),
+  // With the amount received when the modal opened ("r" and whole cents): rejected only while the order has still
+  // received that. Without: a modal opened before it carried one (not checked).
+  'payment:reject-modal': z.union([z.tuple([paymentId, receivedShown]), z.tuple([paymentId])]),
   // Record an amount received (a part of a manual payment): a modal asking for the amount. The post's button carries
   // the amount received the post showed when it was drawn ("r" and whole cents), which the modal carries on: what the
   // admin saw, not what the order has when they press. Without: a post drawn before buttons carried it; the modal

@@ -63,6 +63,33 @@ describe('POST /api/orders/:id/payment/reject', () => {
     expect(res.body.error.message).toMatch(/refund/);
     expect((await db.order.findUniqueOrThrow({ where: { id: paid.id } })).status).toBe('PAID');
   });
+
+  it('with expectedAmountReceivedCents: refused (409, nothing cancelled) when money was recorded since it was read', async () => {
+    const order = await pendingOrder(shop);
+    const reject = (body: Record<string, unknown>) =>
+      request(t.app).post(`/api/orders/${order.id}/payment/reject`).set(shop.auth).send(body);
+    const seen = (await request(t.app).get(`/api/orders/${order.id}`).set(shop.auth).expect(200)).body.amountReceivedCents as number;
+    expect(seen).toBe(0);
+    await request(t.app).post(`/api/orders/${order.id}/payment/receipts`).set(shop.auth).send({ amountCents: 2000 }).expect(201);
+
+    const refused = await reject({ reason: 'No payment received', expectedAmountReceivedCents: seen }).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'CONFLICT',
+      message: `Order #${order.number} now has $25.00 still owed ($20.00 received): API key "test key" recorded $20.00 meanwhile. Nothing was rejected and the order was not cancelled: read GET /orders/{id} again and, if it should still be rejected, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
+      details: {
+        amountReceivedCentsSent: 0,
+        amountReceivedCentsNow: 2000,
+        recordedMeanwhile: [expect.objectContaining({ amountCents: 2000 })],
+      },
+    });
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amountReceivedCents: 2000,
+    });
+
+    await reject({ reason: 'Paid the wrong shop', expectedAmountReceivedCents: 2000 }).expect(200);
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'CANCELLED' });
+  });
 });
 
 describe('POST /api/orders/:id/payment/receipts with expectedAmountReceivedCents (two callers at once)', () => {

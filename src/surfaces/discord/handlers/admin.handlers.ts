@@ -321,11 +321,17 @@ export const adminComponents: ComponentRoutes = {
       return update({ embeds: [receiptEmbed(r, true)], components: [] });
     },
   },
+  // The modal carries what the order had received when it opened ("r" and whole cents), and its title says it when
+  // money has come in: rejected only while the order has still received that (payments.reject's receivedCentsShown).
+  // Another admin recording money while this one types the reason refuses the rejection, and the post is redrawn.
   'payment:reject': {
     kind: 'component',
     adminOnly: true,
-    async run(_ctx, [paymentId]) {
-      return modal(customId('payment:reject-modal', paymentId), 'Reject payment', [
+    async run(ctx, [paymentId]) {
+      const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
+      const received = order.amountReceivedCents;
+      const title = received > 0 ? `Reject payment (${formatMoney(received, order.currency)} received)` : 'Reject payment';
+      return modal(customId('payment:reject-modal', paymentId, `r${received}`), title, [
         {
           id: 'reason',
           label: 'Reason (sent to the customer)',
@@ -339,13 +345,19 @@ export const adminComponents: ComponentRoutes = {
   'payment:reject-modal': {
     kind: 'modal',
     adminOnly: true,
-    async run(ctx, [paymentId]) {
+    async run(ctx, [paymentId, shown]) {
       const { reason } = parseInput(
         z.object({ reason: z.string().trim().min(1, 'a reason').max(500) }),
         modalValues(ctx.interaction),
         'reason',
       );
-      const { order, payment, changed } = await ctx.services.payments.reject(ctx.adminContext(), { paymentId, reason });
+      const { order, payment, changed } = await ctx.services.payments
+        .reject(ctx.adminContext(), { paymentId, reason, receivedCentsShown: shown?.receivedCents })
+        .catch(async (err: unknown) => {
+          // Money recorded while the reason was typed: the post is drawn again with it before the admin reads why.
+          if (isAppError(err) && err.code === 'CONFLICT') await ctx.services.payments.redrawAdminPost(ctx.tenant.id, paymentId);
+          throw err;
+        });
       // With its refunds (the cancel's record of money owed back): what the post's "Received" says now.
       const now = await ctx.services.orders.get(ctx.tenant.id, order.id);
       const outcomes = await processorRefundOutcomes(ctx.services.db, ctx.tenant.id, order.id);

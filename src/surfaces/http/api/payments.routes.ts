@@ -29,24 +29,25 @@ export const receiptBody = z.strictObject({
     ),
 });
 
+const RECEIPT_TAIL =
+  "Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.";
+const REJECT_TAIL =
+  "Nothing was rejected and the order was not cancelled: read GET /orders/{id} again and, if it should still be rejected, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.";
+
 /**
- * The module's refusal of a receipt after money was recorded meanwhile, in the API's words: what was sent and what
+ * The module's refusal of a receipt (or a rejection) after money was recorded meanwhile, in the API's words: what was sent and what
  * the order has received now, and to read the order again (a panel's "Check the order" is not the caller's).
  */
-function inApiWords(err: unknown): unknown {
+function inApiWords(err: unknown, tail = RECEIPT_TAIL): unknown {
   if (!isAppError(err) || err.code !== 'CONFLICT') return err;
   const d = err.details as
     { headline?: string; receivedCents?: number; receivedCentsShown?: number; recordedMeanwhile?: { amountCents: number }[] } | undefined;
   if (d?.receivedCentsShown === undefined || d.receivedCents === undefined || !d.headline) return err;
-  return new AppError(
-    'CONFLICT',
-    `${d.headline} Nothing was recorded: read GET /orders/{id} again and, if this is another payment, send it with expectedAmountReceivedCents set to the order's amountReceivedCents now.`,
-    {
-      amountReceivedCentsSent: d.receivedCentsShown,
-      amountReceivedCentsNow: d.receivedCents,
-      recordedMeanwhile: d.recordedMeanwhile ?? [],
-    },
-  );
+  return new AppError('CONFLICT', `${d.headline} ${tail}`, {
+    amountReceivedCentsSent: d.receivedCentsShown,
+    amountReceivedCentsNow: d.receivedCents,
+    recordedMeanwhile: d.recordedMeanwhile ?? [],
+  });
 }
 
 function receiptJson(r: ReceiptResult) {
@@ -62,7 +63,17 @@ function receiptJson(r: ReceiptResult) {
     payment: r.payment ? paymentDto(r.payment) : null,
   };
 }
-export const rejectBody = z.strictObject({ reason: z.string().trim().min(1, 'a reason is required').max(500) });
+export const rejectBody = z.strictObject({
+  reason: z.string().trim().min(1, 'a reason is required').max(500),
+  expectedAmountReceivedCents: z
+    .number()
+    .int('whole minor units')
+    .min(0)
+    .optional()
+    .describe(
+      "The order's amountReceivedCents as read (GET /orders/{id}): rejected only while the order has received exactly that; otherwise 409 CONFLICT (details: amountReceivedCentsSent, amountReceivedCentsNow, recordedMeanwhile), nothing rejected and the order not cancelled (money recorded meanwhile by another admin). Omitted: not checked.",
+    ),
+});
 
 export function paymentsRoutes(services: Services): Router {
   const router = Router();
@@ -94,13 +105,17 @@ export function paymentsRoutes(services: Services): Router {
   });
 
   router.post('/orders/:id/payment/reject', async (req, res) => {
-    const { reason } = parseInput(rejectBody, jsonBody(req), 'body');
+    const { reason, expectedAmountReceivedCents } = parseInput(rejectBody, jsonBody(req), 'body');
     const ctx = ctxOf(res);
     const order = await services.orders.get(ctx.tenantId, await orderIdParam(req, res, services.orders));
     // The latest payment is the one awaiting a decision (reject answers changed=false if already rejected).
     const payment = order.payments.at(-1);
     if (!payment) throw new AppError('ILLEGAL_STATE', `Order #${order.number} has no payment to reject.`);
-    const r = await services.payments.reject(ctx, { paymentId: payment.id, reason });
+    const r = await services.payments
+      .reject(ctx, { paymentId: payment.id, reason, receivedCentsShown: expectedAmountReceivedCents })
+      .catch((err: unknown) => {
+        throw inApiWords(err, REJECT_TAIL);
+      });
     res.json({ changed: r.changed, order: orderSummaryDto(r.order), payment: paymentDto(r.payment) });
   });
 

@@ -22,6 +22,7 @@ import { commandOptions, selectedValues } from '../interaction-data.js';
 import { button, clip, COLORS, embed, ephemeral, row, select, update, type MessageData, type Row } from '../replies.js';
 import {
   addressModal,
+  addressOnOneLine,
   formatAddress,
   reviewStep,
   savedAddressShown,
@@ -282,7 +283,7 @@ export const legacyCommands: CommandRoutes = {
             'Saved addresses',
             addresses
               .slice(0, 25)
-              .map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(savedAddressShown(a), ', ') })),
+              .map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: addressOnOneLine(savedAddressShown(a)) })),
           ),
           row(button(customId('legacy:address-new'), 'Add new address', ButtonStyle.Primary)),
         ]),

@@ -24,6 +24,7 @@ import { inStock, MAX_LINE_QUANTITY } from '../../../modules/checkout/index.js';
 import { ADDRESS_MAX_LENGTH } from '../../../modules/customers/address.schema.js';
 import { hasTypedRecipient, type SavedAddress } from '../../../modules/customers/address.store.js';
 import { addressLines, type AddressParts } from '../../../modules/customers/address-lines.js';
+import { asTyped } from './typed-text.js';
 import { countWords } from '../../../platform/count-words.js';
 
 export const PRODUCTS_PER_PAGE = 25;
@@ -58,9 +59,34 @@ export function sessionStepWords(state: OrderSessionState, opts: { shippingToCho
 
 export type AddressLike = AddressParts;
 
-/** The address as it reads everywhere (modules/customers/address-lines.ts), its lines joined by `sep`. */
-export function formatAddress(a: AddressLike, sep = '\n'): string {
-  return addressLines(a).join(sep);
+/**
+ * The longest an address reads unescaped: every part at its longest (address.schema.ts), "City, ST ZIP", a country
+ * code, and the newlines between. The messages that show an address were sized for it.
+ */
+const ADDRESS_TEXT_MAX =
+  ADDRESS_MAX_LENGTH.name +
+  ADDRESS_MAX_LENGTH.line1 +
+  ADDRESS_MAX_LENGTH.line2 +
+  ADDRESS_MAX_LENGTH.city +
+  2 +
+  ADDRESS_MAX_LENGTH.state +
+  1 +
+  ADDRESS_MAX_LENGTH.postalCode +
+  2 +
+  4;
+
+/**
+ * The address as it reads everywhere (modules/customers/address-lines.ts), one line each, for a message or an embed:
+ * each line as the customer typed it, Discord's markdown escaped (typed-text.ts). Escaping lengthens it; an address
+ * of markdown characters is clipped to the longest unescaped one, so no message outgrows the room it was sized for.
+ */
+export function formatAddress(a: AddressLike): string {
+  return clip(addressLines(a).map(asTyped).join('\n'), ADDRESS_TEXT_MAX);
+}
+
+/** The address on one line, for plain text (a select option's description, which renders no markdown). */
+export function addressOnOneLine(a: AddressLike): string {
+  return addressLines(a).join(', ');
 }
 
 /**
@@ -200,7 +226,7 @@ export function addressStep(lines: CartLine[], currency: string, addresses: read
         'Ship to a saved address',
         addresses
           .slice(0, 25)
-          .map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: formatAddress(savedAddressShown(a), ', ') })),
+          .map((a) => ({ label: `${a.line1}, ${a.city}`, value: a.id, description: addressOnOneLine(savedAddressShown(a)) })),
       ),
     );
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Customer, Order, OrderItem } from '../../../generated/prisma/index.js';
 import type { OrderCheckoutNow } from '../../../modules/payments-processor/checkouts/order-checkout-now.js';
 import { embedChars, MESSAGE_EMBED_CHARS_MAX } from '../replies.js';
-import { adminOrderMessage, decidedAdminMessage, receivedText } from './admin-order.view.js';
+import { adminOrderMessage, decidedAdminMessage, receivedText, settledAdminMessage } from './admin-order.view.js';
 
 const items = Array.from({ length: 300 }, (_, i) => ({
   id: `oi_${i}`,
@@ -139,5 +139,60 @@ describe("a cancelled order's Received field", () => {
   it('once the by-hand return is ticked sent, says it was returned and asks for nothing', () => {
     const text = receivedText({ ...cancelled, refunds: [byHand(2000, new Date('2026-12-06T08:00:00Z'))] }, new Map());
     expect(text).toBe('$20.00 of $55.00 received · cancelled: $20.00 returned to the customer');
+  });
+});
+
+// The most an order lists, and the longest words its Decision can take: the post stays within Discord's limits. A
+// shop's cancel note is up to 1,000 characters (cancel-order.command.ts), more than the room kept for a rejection's
+// 500: the settled post went past 6,000, Discord refused the edit, and the post stayed "awaiting payment" with its
+// buttons live. A second admin's rejection on a decided post added a second Decision field, past 6,000 too.
+describe('the admin post at its fullest, decided', () => {
+  const address = {
+    name: 'n'.repeat(100),
+    line1: 'a'.repeat(200),
+    line2: 'b'.repeat(200),
+    city: 'c'.repeat(100),
+    postalCode: '1'.repeat(20),
+    country: 'US',
+  };
+  const full = {
+    ...order,
+    shippingAddress: address,
+    status: 'CANCELLED',
+    amountReceivedCents: 2000,
+    totalCents: 5500,
+  } as unknown as typeof order;
+  const input = { order: full, customer, paymentId: 'pay_1', paymentMethod: 'ZELLE' as const, refundOutcomes: new Map() };
+
+  it('a cancel with a 1,000-character note fits, the note whole, the items listing fewer', () => {
+    const note = 'x'.repeat(1000);
+    const settled = settledAdminMessage({ ...input, outcome: `Cancelled by the shop: ${note}`, paid: false });
+    expect(embedChars(settled.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
+    expect(settled.embeds![0]!.fields!.find((f) => f.name === 'Decision')!.value).toBe(`Cancelled by the shop: ${note}`);
+    expect(settled.embeds![0]!.fields!.length).toBeLessThanOrEqual(25);
+    // A short outcome keeps the usual room: the same items as the unsettled post.
+    const short = settledAdminMessage({ ...input, outcome: 'Expired: not paid in time', paid: false });
+    const itemFields = (m: typeof short) => m.embeds![0]!.fields!.filter((f) => f.name.startsWith('Items')).map((f) => f.value);
+    expect(itemFields(short)).toEqual(itemFields(adminOrderMessage(input)));
+  });
+
+  it("a second admin's rejection on a decided post keeps the first Decision, adds its line, and fits", () => {
+    const first = decidedAdminMessage(adminOrderMessage(input).embeds![0], {
+      approved: false,
+      by: '1',
+      number: 1042,
+      reason: 'r'.repeat(500),
+    });
+    const second = decidedAdminMessage(first.embeds![0], {
+      approved: false,
+      by: '2',
+      number: 1042,
+      reason: 'r'.repeat(500),
+      already: true,
+    });
+    expect(embedChars(second.embeds!)).toBeLessThanOrEqual(MESSAGE_EMBED_CHARS_MAX);
+    const decisions = second.embeds![0]!.fields!.filter((f) => f.name === 'Decision');
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]!.value).toMatch(/^Rejected by <@1>: r{500}\nAlready rejected; <@2>'s click changed nothing: r+/);
   });
 });

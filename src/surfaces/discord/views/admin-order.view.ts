@@ -4,11 +4,11 @@ import { ButtonStyle, ComponentType, type APIEmbed, type APIMessageTopLevelCompo
 import type { Customer, Order, OrderItem, PaymentMethod } from '../../../generated/prisma/index.js';
 import { isErased } from '../../../modules/customers/erase-customer.js';
 import { customId } from '../custom-id.js';
-import { button, COLORS, embed, row, type MessageData } from '../replies.js';
+import { button, clip, COLORS, embed, embedChars, MESSAGE_EMBED_CHARS_MAX, row, type MessageData } from '../replies.js';
 import { formatMoney } from '../../../platform/money.js';
 import { overpaidCents, owedCents } from '../../../modules/orders/index.js';
 import { formatAddress, totalsText, type AddressLike } from './order-steps.view.js';
-import { withItemFields } from './item-fields.view.js';
+import { FIELD_VALUE_MAX, withItemFields } from './item-fields.view.js';
 import { paymentMethodLabel } from './payment-methods.view.js';
 import { moneyBackNow, processorPartWords, type RefundReturnState } from '../../../modules/refunds/refund-money-back.js';
 import type { ProcessorRefundOutcome } from '../../../modules/payments-processor/processor-refund-outcome.query.js';
@@ -117,6 +117,7 @@ function customerText(c: AdminOrderInput['customer']): string {
  * settledAdminMessage): one field, whose longest text is a rejection with its 500-character reason.
  */
 const DECISION_RESERVE = { fields: 1, chars: 600 };
+const DECISION_NAME = 'Decision';
 
 /** The reference customers put in their payment note, and what was received so far. */
 function paymentFields(
@@ -193,7 +194,8 @@ function isInstruction(line: string): boolean {
   );
 }
 
-export function adminOrderMessage(i: AdminOrderInput): MessageData {
+/** `decisionChars`: room kept for the Decision field added later (a settled post's own, when longer than the usual). */
+export function adminOrderMessage(i: AdminOrderInput, decisionChars = DECISION_RESERVE.chars): MessageData {
   const o = i.order;
   const partly = o.amountReceivedCents > 0 && owedCents(o) > 0;
   const online = isProcessorMethod(i.paymentMethod);
@@ -236,7 +238,7 @@ export function adminOrderMessage(i: AdminOrderInput): MessageData {
   };
   return withItemFields(message, o.items, o.currency, {
     seeAll: `see order #${o.number} in the admin panel`,
-    reserve: DECISION_RESERVE,
+    reserve: { ...DECISION_RESERVE, chars: Math.max(DECISION_RESERVE.chars, decisionChars) },
   });
 }
 
@@ -255,11 +257,13 @@ function settledWord(i: { paid: boolean; order: Pick<Order, 'status'> }): string
  * order's embed with its outcome and no buttons. The notification jobs post or edit it.
  */
 export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid: boolean }): MessageData {
-  const base = adminOrderMessage(i).embeds![0]!;
   // Refunds of a paid order: where their money stands (a cancelled unpaid one's Received field says it already).
   const owedBack = i.order.status === 'CANCELLED' && owedCents(i.order) > 0;
   const moneyBack = owedBack ? null : moneyBackText(i.order.refunds, i.refundOutcomes, i.order.currency);
   const decision = moneyBack ? `${i.outcome}\nMoney back: ${moneyBack}` : i.outcome;
+  // The items leave room for this Decision as it reads (a shop's cancel note is up to 1,000 characters, more than the
+  // usual reserve): a post past Discord's 6,000 was refused and stayed "awaiting payment" with its buttons live.
+  const base = adminOrderMessage(i, DECISION_NAME.length + Math.min(decision.length, FIELD_VALUE_MAX)).embeds![0]!;
   return {
     embeds: [
       embed({
@@ -267,7 +271,7 @@ export function settledAdminMessage(i: AdminOrderInput & { outcome: string; paid
         title: `Order #${i.order.number} · ${settledWord(i)}`,
         description: `Customer: ${customerText(i.customer)}\nPayment method: **${paymentMethodLabel(i.paymentMethod)}**`,
         color: !i.paid ? COLORS.error : i.order.status === 'REFUNDED' ? COLORS.muted : COLORS.ok,
-        fields: [...(base.fields ?? []), { name: 'Decision', value: decision }],
+        fields: [...(base.fields ?? []), { name: DECISION_NAME, value: decision }],
       }),
     ],
     components: [],
@@ -297,7 +301,7 @@ export function workingAdminMessage(
     embeds: [
       embed({
         ...postWithoutInstructions(base),
-        fields: [...(base.fields ?? []), { name: 'Decision', value: `${doing}… (<@${by}>)` }],
+        fields: [...(base.fields ?? []), { name: DECISION_NAME, value: `${doing}… (<@${by}>)` }],
       }),
     ],
     components: (original?.components ?? []).flatMap((r) =>
@@ -346,15 +350,20 @@ export function decidedAdminMessage(
     : outcome.cancelledBefore
       ? `The order was already cancelled, so the payment was not rejected; ${unchanged} and the customer was sent no reason`
       : `${outcome.already ? `Already rejected; ${unchanged}` : `Rejected by <@${outcome.by}>`}${outcome.reason ? `: ${outcome.reason}` : ''}`;
+  // A post decided already (a second admin's modal submitted after the first's, which Discord sends with the post as
+  // it is now) keeps its Decision, with this line under it, in one field: a second field on a full post went past
+  // Discord's 6,000 characters and this click's answer failed. The line is clipped to the room left.
+  const others = (base.fields ?? []).filter((f) => f.name !== DECISION_NAME);
+  const earlier = (base.fields ?? []).find((f) => f.name === DECISION_NAME)?.value;
+  const decided = embed({
+    ...postWithoutInstructions(base),
+    title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : outcome.cancelledBefore ? 'already cancelled' : 'payment rejected'}`,
+    color: outcome.approved ? COLORS.ok : COLORS.error,
+    fields: others,
+  });
+  const room = Math.max(1, Math.min(FIELD_VALUE_MAX, MESSAGE_EMBED_CHARS_MAX - embedChars([decided]) - DECISION_NAME.length));
   return {
-    embeds: [
-      embed({
-        ...postWithoutInstructions(base),
-        title: `Order #${outcome.number} · ${outcome.approved ? 'paid' : outcome.cancelledBefore ? 'already cancelled' : 'payment rejected'}`,
-        color: outcome.approved ? COLORS.ok : COLORS.error,
-        fields: [...(base.fields ?? []), { name: 'Decision', value: line }],
-      }),
-    ],
+    embeds: [{ ...decided, fields: [...others, { name: DECISION_NAME, value: clip(earlier ? `${earlier}\n${line}` : line, room) }] }],
     components: [],
   };
 }

@@ -2,7 +2,7 @@
 // snapshot; added products take today's catalog price. Totals are recomputed (see recomputeTotals) and the
 // open payment follows the new total; stock is re-reserved for the new quantities in the same transaction
 // (OUT_OF_STOCK rolls the whole edit back). The customer is told (order.items_changed, one per edit).
-import type { Order, OrderItem } from '../../generated/prisma/index.js';
+import type { Order, OrderItem, Product } from '../../generated/prisma/index.js';
 import type { Tx } from '../../platform/db/prisma.js';
 import { AppError } from '../../platform/errors.js';
 import { percentOfCents } from '../../platform/money.js';
@@ -63,7 +63,17 @@ export async function editOrderItems(tx: Tx, deps: AfterSaleDeps, ctx: TenantCon
   const current = await tx.orderItem.findMany({ where: { orderId: order.id } });
   const byProduct = new Map<string, OrderItem>(current.map((i) => [i.productId, i]));
   const added = wanted.filter((l) => !byProduct.has(l.productId));
-  const products = await tx.product.findMany({ where: { tenantId: ctx.tenantId, id: { in: added.map((l) => l.productId) } } });
+  // Held against a delete until COMMIT (FOR KEY SHARE), as submit holds its products: order_items has no foreign key to
+  // products, and a delete in the panel (catalog/ordered-product.ts, under FOR UPDATE) that ran after the reservation
+  // below read the product and before this edit committed counted none of its lines, so a role or download product
+  // left the order with a line for nothing: paid, and no role or key given. The delete now waits for this edit, then
+  // sees the line and refuses.
+  const addedIds = added.map((l) => l.productId);
+  const products = addedIds.length
+    ? await tx.$queryRaw<Pick<Product, 'id' | 'sku' | 'name' | 'currency' | 'unitPriceCents' | 'active'>[]>`
+        SELECT id, sku, name, currency, "unitPriceCents", active FROM products
+        WHERE "tenantId" = ${ctx.tenantId} AND id = ANY(${addedIds}::text[]) FOR KEY SHARE`
+    : [];
   for (const l of added) {
     const p = products.find((x) => x.id === l.productId);
     if (!p || !p.active)

@@ -323,9 +323,20 @@ export function addressRetryStep(problem: string, typed: TypedAddress, retryId: 
   };
 }
 
+type EmbedWithFields = { fields?: { name: string; value: string }[] };
+
+/**
+ * The fields of the message's embed that has a field named `name`: the step's own embed, wherever it is. A reply may
+ * carry the customer's missed DMs in an embed in front of it (missed-notices.reply.ts): read as the first embed, the
+ * step's fields were not found and "Fix the address" opened an empty form.
+ */
+function fieldsOfEmbedNaming(embeds: readonly EmbedWithFields[] | undefined, name: string): { name: string; value: string }[] {
+  return embeds?.find((e) => e.fields?.some((f) => f.name === name))?.fields ?? [];
+}
+
 /** What was typed, read back from an addressRetryStep message. */
-export function addressTypedFrom(embeds: readonly { fields?: { name: string; value: string }[] }[] | undefined): TypedAddress {
-  const fields = embeds?.[0]?.fields ?? [];
+export function addressTypedFrom(embeds: readonly EmbedWithFields[] | undefined): TypedAddress {
+  const fields = fieldsOfEmbedNaming(embeds, ADDRESS_INPUTS[0][1]);
   const typed: TypedAddress = {};
   for (const [id, label] of ADDRESS_INPUTS) {
     const value = fields.find((f) => f.name === label)?.value;
@@ -342,11 +353,8 @@ export type CorrectionChoice = keyof typeof CORRECTION_FIELDS;
  * Which of a correctedAddressStep message's two addresses `address` is, read back from its fields; undefined when it
  * is neither, or both read the same.
  */
-export function correctionKeptFrom(
-  embeds: readonly { fields?: { name: string; value: string }[] }[] | undefined,
-  address: AddressLike,
-): CorrectionChoice | undefined {
-  const fields = embeds?.[0]?.fields ?? [];
+export function correctionKeptFrom(embeds: readonly EmbedWithFields[] | undefined, address: AddressLike): CorrectionChoice | undefined {
+  const fields = fieldsOfEmbedNaming(embeds, CORRECTION_FIELDS.original);
   const shown = formatAddress(address);
   const matching = (Object.keys(CORRECTION_FIELDS) as CorrectionChoice[]).filter(
     (k) => fields.find((f) => f.name === CORRECTION_FIELDS[k])?.value === shown,

@@ -5,12 +5,15 @@ import type { OrderStatus, ShippingStatus } from '../../generated/prisma/index.j
 import type { Tx } from '../../platform/db/prisma.js';
 import { whyOrderMoneyIsMoving } from '../payments-processor/checkouts/money-in-flight.query.js';
 
-/**
- * Paid orders whose goods are still owed. SHIPPED and COMPLETE are here too: a parcel that came back (shipping FAILED)
- * leaves the order SHIPPED or COMPLETE (orders/order-transitions.ts orderStatusAfterShipping), and is sent again.
- */
-const PAID_STATUSES: readonly OrderStatus[] = ['PAID', 'FULFILLING', 'PARTIALLY_REFUNDED', 'SHIPPED', 'COMPLETE'];
+/** Paid orders whose goods have not left yet. */
+const PAID_STATUSES: readonly OrderStatus[] = ['PAID', 'FULFILLING', 'PARTIALLY_REFUNDED'];
 const NOT_SHIPPED: readonly ShippingStatus[] = ['PENDING', 'LABEL_CREATED', 'FAILED'];
+/**
+ * Paid orders whose parcel may come back to be sent again: these, and SHIPPED and COMPLETE, which a returned parcel
+ * (shipping FAILED) leaves as they were (orders/order-transitions.ts orderStatusAfterShipping). A SHIPPED or COMPLETE
+ * order whose shipping was never set (a role or download, or a status set by hand) is done: it blocks nothing.
+ */
+const PAID_OR_SENT: readonly OrderStatus[] = [...PAID_STATUSES, 'SHIPPED', 'COMPLETE'];
 
 function label(o: { number: number; id: string }): string {
   return `#${o.number} (${o.id})`;
@@ -19,7 +22,7 @@ function label(o: { number: number; id: string }): string {
 /**
  * The first reason, naming the order, or null when no order needs the address any more:
  * - unpaid (PENDING_PAYMENT) with an address to ship to;
- * - paid and not yet shipped, or its parcel came back (shipping FAILED) to be sent again;
+ * - paid with an address, and not yet shipped, or its parcel came back (shipping FAILED) to be sent again;
  * - money still moving at a processor: a payment confirming, or a refund still being sent.
  * The orders are read FOR SHARE: a shipping change saved but not yet committed (an admin marking a parcel returned) is
  * waited for and seen, not read as it was before and then stripped of its address by the erasure's update.
@@ -32,10 +35,12 @@ export async function whyAddressIsStillNeeded(tx: Tx, tenantId: string, customer
     FROM orders WHERE "tenantId" = ${tenantId} AND "customerId" = ${customerId}
     ORDER BY number FOR SHARE`;
   for (const o of orders) {
-    if (o.status === 'PENDING_PAYMENT' && o.hasAddress) {
+    // Only an address kept on the order is needed: an order with none (a role or download) has nothing to send.
+    if (!o.hasAddress) continue;
+    if (o.status === 'PENDING_PAYMENT') {
       return `Order ${label(o)} is waiting for payment and still has goods to ship to the customer's address. Cancel it or wait until it is shipped, then erase.`;
     }
-    if (PAID_STATUSES.includes(o.status) && o.shippingStatus === 'FAILED') {
+    if (PAID_OR_SENT.includes(o.status) && o.shippingStatus === 'FAILED') {
       return `Order ${label(o)} has a parcel that did not arrive (shipping FAILED): its address is still needed to send it again. Send it again, or refund it, then erase.`;
     }
     if (PAID_STATUSES.includes(o.status) && NOT_SHIPPED.includes(o.shippingStatus)) {

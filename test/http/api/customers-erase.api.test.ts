@@ -211,6 +211,18 @@ describe('POST /api/customers/:id/erase', () => {
     });
   });
 
+  it('a finished order whose shipping was never set, and a paid order with no address, block nothing', async () => {
+    const tenantId = shop.tenant.id;
+    const customer = await f.customer({ tenantId, username: 'digital', displayName: 'Dee Gital' });
+    const address = { name: 'Dee Gital', line1: '5 Fir Ct', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
+    // Marked COMPLETE by hand (shipping stays PENDING: only SHIPPED moves it), with and without an address; a role paid for.
+    await f.order({ tenantId, customerId: customer.id, status: 'COMPLETE', shippingStatus: 'PENDING', shippingAddress: address });
+    await f.order({ tenantId, customerId: customer.id, status: 'COMPLETE', shippingStatus: 'PENDING', shippingAddress: null });
+    await f.order({ tenantId, customerId: customer.id, status: 'PAID', shippingStatus: 'PENDING', shippingAddress: null });
+    await f.order({ tenantId, customerId: customer.id, status: 'SHIPPED', shippingStatus: 'LABEL_CREATED', shippingAddress: address });
+    await erase(customer.id).expect(200);
+  });
+
   it('waits for a parcel being marked returned and keeps its address: the orders are read under their lock', async () => {
     const tenantId = shop.tenant.id;
     const customer = await f.customer({ tenantId, username: 'racing', displayName: 'Ray Sing' });

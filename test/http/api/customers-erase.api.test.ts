@@ -2,6 +2,7 @@
 // books. Happy path (every stored copy read back), the refusal while an order still needs the address (nothing
 // written), another shop's customer (404), and the body rules.
 import request from 'supertest';
+import { Prisma } from '../../../src/generated/prisma/index.js';
 import { describe, expect, it } from 'vitest';
 import { adminCtx } from '../../helpers/actors.js';
 import { testDb } from '../../helpers/db.js';
@@ -217,8 +218,8 @@ describe('POST /api/customers/:id/erase', () => {
     const address = { name: 'Dee Gital', line1: '5 Fir Ct', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
     // Marked COMPLETE by hand (shipping stays PENDING: only SHIPPED moves it), with and without an address; a role paid for.
     await f.order({ tenantId, customerId: customer.id, status: 'COMPLETE', shippingStatus: 'PENDING', shippingAddress: address });
-    await f.order({ tenantId, customerId: customer.id, status: 'COMPLETE', shippingStatus: 'PENDING', shippingAddress: null });
-    await f.order({ tenantId, customerId: customer.id, status: 'PAID', shippingStatus: 'PENDING', shippingAddress: null });
+    await f.order({ tenantId, customerId: customer.id, status: 'COMPLETE', shippingStatus: 'PENDING', shippingAddress: Prisma.DbNull });
+    await f.order({ tenantId, customerId: customer.id, status: 'PAID', shippingStatus: 'PENDING', shippingAddress: Prisma.DbNull });
     await f.order({ tenantId, customerId: customer.id, status: 'SHIPPED', shippingStatus: 'LABEL_CREATED', shippingAddress: address });
     await erase(customer.id).expect(200);
   });

@@ -4,9 +4,11 @@
 // their payment was rejected for no payment, their stock released, and the money became a "send it back" to-do.
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+import { postedAdminMessage } from './admin-post.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { partPaidZelleOrder } from './part-paid-order.js';
-import { componentInteraction, interact, modalInteraction, textOf, useHarness } from './harness.js';
+import { commandInteraction, componentInteraction, interact, member, modalInteraction, textOf, useHarness } from './harness.js';
 
 const db = testDb();
 const h = useHarness({ worker: true });
@@ -70,6 +72,24 @@ describe('Reject on the admin post while money is recorded on the order', () => 
     expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'CANCELLED', amountReceivedCents: 3000 });
   });
 
+  it('Reject pressed on a post still showing less than the order has received is refused at the press', async () => {
+    const { order, post, admins } = await partPaidZelleOrder(h, 2);
+    const [a, b] = admins as [Admin, Admin];
+    const stale = post();
+    // A records $10.00 elsewhere (/payment-confirm): B's Discord still shows the post as it was, $20.00 received.
+    await interact(h, commandInteraction(a, 'payment-confirm', { orderid: String(order.number), amount: 1000 }));
+    const refused = await interact(h, componentInteraction(b, buttonOf(stale, 'Reject'), { message: stale }));
+    expect(refused.type).toBe(4);
+    expect(refused.data.flags).toBe(64);
+    expect(textOf(refused)).toContain(
+      `Order #${order.number} now has $25.00 still owed ($30.00 received): <@${a.user.id}> recorded $10.00 meanwhile. Nothing was rejected and the order was not cancelled. This post is being refreshed`,
+    );
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amountReceivedCents: 3000,
+    });
+  });
+
   it('a modal opened before it carried an amount received rejects as before; an order with nothing received says no amount', async () => {
     const { order, post, admins } = await partPaidZelleOrder(h, 1);
     const [a] = admins as [Admin];
@@ -77,10 +97,14 @@ describe('Reject on the admin post while money is recorded on the order', () => 
     expect(textOf(old)).toContain(`Rejected by <@${a.user.id}>: Duplicate order`);
     expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'CANCELLED' });
 
-    const other = await partPaidZelleOrder(h, 1);
-    await db.$executeRaw`DELETE FROM payment_receipts WHERE "orderId" = ${other.order.id}`;
-    await db.order.update({ where: { id: other.order.id }, data: { amountReceivedCents: 0 } });
-    const fresh = await press(other.admins[0]!, other.post(), 'Reject');
-    expect(fresh).toMatchObject({ custom_id: `payment:reject-modal:${other.order.payment.id}:r0`, title: 'Reject payment' });
+    // An order nothing was recorded on: the modal's title names no amount, and it carries r0.
+    const { shop, order: unpaid } = await factories().unpaidZelleOrder();
+    const posted = await postedAdminMessage(h.t.services.bus, () => h.fake, shop.tenant.id, unpaid.id);
+    const fresh = await press(
+      { guildId: shop.guild.id, user: member({ roles: [shop.tenant.adminRoleIds[0]!] }) },
+      { id: posted.messageId, channel_id: posted.channelId, ...(posted.now() ?? {}) },
+      'Reject',
+    );
+    expect(fresh).toMatchObject({ custom_id: `payment:reject-modal:${unpaid.payment.id}:r0`, title: 'Reject payment' });
   });
 });

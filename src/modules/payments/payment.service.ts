@@ -5,7 +5,7 @@ import type { AfterSaleDeps } from '../orders/index.js';
 import type { TenantContext } from '../shared/actor.js';
 import { confirmPayment, type PaymentRef, type PaymentResult } from './confirm-payment.command.js';
 import { recordReceipt, type ReceiptInput, type ReceiptResult } from './record-receipt.command.js';
-import { openReceiptForm, queueAdminPostRedraw } from './receipt-form.js';
+import { openPostForm, queueAdminPostRedraw } from './receipt-form.js';
 import { rejectPayment } from './reject-payment.command.js';
 import { returnOverpayment, type OverpaymentReturnInput, type OverpaymentReturnResult } from './return-overpayment.command.js';
 
@@ -23,11 +23,12 @@ export interface PaymentService {
    */
   returnOverpayment(ctx: TenantContext, orderId: string, input?: OverpaymentReturnInput): Promise<OverpaymentReturnResult>;
   /**
-   * The order a "Record amount received" form opens for, from a post that showed `receivedShown` received: refused
+   * The order a form on the admin post ("Record amount received", Reject's reason) opens for, from a post that showed
+   * `receivedShown` received: refused
    * (CONFLICT, with what was recorded meanwhile and by whom) when the order has received another amount since, and the
    * post is drawn again (receipt-form.ts).
    */
-  openReceiptForm(ctx: TenantContext, paymentId: string, receivedShown?: number): Promise<Order>;
+  openPostForm(ctx: TenantContext, paymentId: string, receivedShown?: number): Promise<Order>;
   /** The order a payment of the tenant belongs to (NOT_FOUND for another tenant's payment). */
   orderOfPayment(tenantId: string, paymentId: string): Promise<Order>;
   /**
@@ -51,7 +52,7 @@ export function createPaymentService(deps: AfterSaleDeps): PaymentService {
   return {
     confirm: (ctx, ref) => confirmPayment(deps, ctx, ref),
     recordReceipt: (ctx, ref, input) => recordReceipt(deps, ctx, ref, input),
-    openReceiptForm: (ctx, paymentId, receivedShown) => openReceiptForm(deps, ctx, paymentId, receivedShown),
+    openPostForm: (ctx, paymentId, receivedShown) => openPostForm(deps, ctx, paymentId, receivedShown),
     returnOverpayment: (ctx, orderId, input) => returnOverpayment(deps, ctx, orderId, input),
     orderOfPayment,
     async redrawAdminPost(tenantId, paymentId) {

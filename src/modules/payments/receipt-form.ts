@@ -1,9 +1,10 @@
-// payments.openReceiptForm: the order a "Record amount received" form is opened for, from a post that showed an amount
-// received (the Discord admin post's button carries it). When the order has received another amount since (money
-// recorded from another post, /payment-confirm, the panel or the API, and the post's refresh not run yet or ended on a
-// refused edit), the form would be refused once typed (recorded-meanwhile.ts): it is refused now instead, with what
-// was recorded meanwhile and by whom, and the post is asked to be drawn again (order.admin_post_out_of_date), so its
-// button carries what the order has received now. Nothing is recorded either way.
+// payments.openPostForm: the order a form on the admin post is opened for ("Record amount received", or Reject's
+// reason), from a post that showed an amount received (the Discord admin post's receipt button carries it). When the
+// order has received another amount since (money recorded from another post, /payment-confirm, the panel or the API,
+// and the post's refresh not run yet or ended on a refused edit), the form would be refused once typed
+// (recorded-meanwhile.ts): it is refused now instead, with what was recorded meanwhile and by whom, and the post is
+// asked to be drawn again (order.admin_post_out_of_date), so its button carries what the order has received now.
+// Nothing is recorded or rejected either way.
 import type { Order } from '../../generated/prisma/index.js';
 import { notFound } from '../../platform/errors.js';
 import type { AfterSaleDeps } from '../orders/index.js';
@@ -13,11 +14,11 @@ import { recordedMeanwhileRefusal } from './recorded-meanwhile.js';
 
 /**
  * The order of `paymentId` (NOT_FOUND for another tenant's payment), when it has still received `receivedShown` (or
- * nothing was shown: a post drawn before its button carried it); else the refusal recordReceipt would give, after the
- * post's redraw is queued. One read on the way that opens the form (a modal must be Discord's first answer, within
+ * nothing was shown: a post drawn before its button carried it); else the refusal a receipt would get (the caller words
+ * its tail), after the post's redraw is queued. One read on the way that opens the form (a modal must be Discord's first answer, within
  * its 3 seconds); the refusal's reads and the one write (the job) only when the post is out of date.
  */
-export async function openReceiptForm(
+export async function openPostForm(
   deps: Pick<AfterSaleDeps, 'db' | 'bus' | 'clock'>,
   ctx: TenantContext,
   paymentId: string,

@@ -11,7 +11,7 @@ import { parseRefundItems } from '../../../modules/refunds/refund-items.parser.j
 import { refundBreakdown } from '../../../modules/refunds/refund-breakdown.js';
 import { owedCents } from '../../../modules/orders/index.js';
 import type { CommandRoutes, ComponentRoutes, HandlerContext } from '../context.js';
-import { customId } from '../custom-id.js';
+import { customId, parseCustomId } from '../custom-id.js';
 import { commandOptions, modalValues } from '../interaction-data.js';
 import { COLORS, embed, ephemeral, modal, MODAL_LABEL_MAX, update } from '../replies.js';
 import {
@@ -186,19 +186,38 @@ function amountLabel(receivedCents: number, currency: string): string {
   return label.length <= MODAL_LABEL_MAX ? label : `Amount, ${soFar}`;
 }
 
+const AT_THE_PRESS = {
+  record:
+    'Nothing was recorded. This post is being refreshed with what the order has received now: press "Record amount received" on it again if another payment arrived.',
+  reject:
+    'Nothing was rejected and the order was not cancelled. This post is being refreshed with what the order has received now: press "Reject" on it again if it should still be rejected.',
+} as const;
+
 /**
- * A refusal of "Record amount received" at the press (payments.openReceiptForm), in the post's words: the module's
- * headline (where the order stands, who recorded what meanwhile), that nothing was recorded, and what to do next.
+ * A refusal of a form's button at the press (payments.openPostForm), in the post's words: the module's headline (where
+ * the order stands, who recorded what meanwhile), that nothing was done, and what to do next.
  */
-function atThePress(err: unknown): unknown {
+function atThePress(err: unknown, button: keyof typeof AT_THE_PRESS): unknown {
   if (!isAppError(err) || err.code !== 'CONFLICT') return err;
   const headline = (err.details as { headline?: unknown } | undefined)?.headline;
   if (typeof headline !== 'string') return err;
-  return new AppError(
-    'CONFLICT',
-    `${headline} Nothing was recorded. This post is being refreshed with what the order has received now: press "Record amount received" on it again if another payment arrived.`,
-    err.details,
-  );
+  return new AppError('CONFLICT', `${headline} ${AT_THE_PRESS[button]}`, err.details);
+}
+
+/**
+ * The amount received the admin post showed, read from its "Record amount received" button
+ * (`payment:receipt:<paymentId>:r<cents>`, drawn with the post): what a Reject pressed on the same post was pressed
+ * over. Undefined for a post without it (drawn before buttons carried it, or money on its way: no Record button).
+ */
+function receivedShownOnPost(interaction: HandlerContext['interaction']): number | undefined {
+  const message = interaction.type === InteractionType.MessageComponent ? interaction.message : undefined;
+  for (const row of message?.components ?? []) {
+    for (const c of 'components' in row ? row.components : []) {
+      const parsed = 'custom_id' in c ? parseCustomId(c.custom_id) : undefined;
+      if (parsed?.ok && parsed.id.key === 'payment:receipt' && parsed.id.params[1]) return parsed.id.params[1].receivedCents;
+    }
+  }
+  return undefined;
 }
 
 /** The admin message the buttons sit on, updated in place (type 7) with the decision. */
@@ -235,11 +254,9 @@ export const adminComponents: ComponentRoutes = {
       // refreshed yet): refused now, before anything is typed, with what was recorded meanwhile and by whom, and the
       // post is drawn again with the amount received now (receipt-form.ts); the answer is the admin's alone, as every
       // refusal on the post is. A post drawn before buttons carried it: what the order has when the modal opens.
-      const order = await ctx.services.payments
-        .openReceiptForm(ctx.adminContext(), paymentId, shown?.receivedCents)
-        .catch((err: unknown) => {
-          throw atThePress(err);
-        });
+      const order = await ctx.services.payments.openPostForm(ctx.adminContext(), paymentId, shown?.receivedCents).catch((err: unknown) => {
+        throw atThePress(err, 'record');
+      });
       // The modal carries it on: recorded only while the order has still received that (two admins typing the same
       // transfer from one post record it once), and its label says it, so the admin sees what they add to.
       const receivedCents = shown?.receivedCents ?? order.amountReceivedCents;
@@ -328,7 +345,13 @@ export const adminComponents: ComponentRoutes = {
     kind: 'component',
     adminOnly: true,
     async run(ctx, [paymentId]) {
-      const order = await ctx.services.payments.orderOfPayment(ctx.tenant.id, paymentId);
+      // Pressed on a post that showed another amount received than the order has now (money recorded elsewhere, the
+      // post's refresh not run yet): refused at the press, as "Record amount received" is, and the post redrawn.
+      const order = await ctx.services.payments
+        .openPostForm(ctx.adminContext(), paymentId, receivedShownOnPost(ctx.interaction))
+        .catch((err: unknown) => {
+          throw atThePress(err, 'reject');
+        });
       const received = order.amountReceivedCents;
       const title = received > 0 ? `Reject payment (${formatMoney(received, order.currency)} received)` : 'Reject payment';
       return modal(customId('payment:reject-modal', paymentId, `r${received}`), title, [

@@ -98,6 +98,26 @@ describe.skipIf(!runBrowserTests)('record money received on the order page, in a
     expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
   }, 450_000);
 
+  // A part paid, then the order cancelled: the page said "Still owed $32.50" and "Remaining balance $32.50", so staff
+  // could chase a customer for money on an order that no longer exists, while the $12.50 received was the shop's to
+  // send back (the to-do at the top of the page).
+  it('a cancelled order owes nothing: no "Still owed" nor remaining balance, and the money received is to send back', async () => {
+    const { order } = await unpaidOrder();
+    const ctx = { tenantId: order.tenantId, actor: { type: 'PANEL_ADMIN' as const, id: 'adm_test', label: 'admin@test' } };
+    await app.services.payments.recordReceipt(ctx, { orderId: order.id }, { amountCents: 1250, note: 'Zelle 77' });
+    const page = await open(order.id);
+    expect(await moneyShown()).toMatchObject({ received: '$12.50', remaining: '$32.50' });
+    expect((await page.locator('[data-testid="order-remaining-balance"]').innerText()).trim()).toBe('$45.00');
+
+    await app.services.orderAdmin.update(ctx, order.id, { status: 'CANCELLED' });
+    await open(order.id);
+    await browser.shot('cancelled-part-paid');
+    expect(await moneyShown()).toMatchObject({ status: 'Cancelled', received: '$12.50', remaining: null });
+    expect(await page.locator('[data-testid="order-remaining-balance"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="manual-refund-todos"]').innerText()).toContain('$12.50');
+    expect(browser.trail.filter((t) => !t.startsWith('console:'))).toEqual([]);
+  }, 450_000);
+
   it('refuses a bad amount under the field, keeps what was typed and records nothing', async () => {
     const { order } = await unpaidOrder();
     const page = await open(order.id);

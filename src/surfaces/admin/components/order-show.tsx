@@ -87,7 +87,7 @@ interface View {
     tax: string;
     total: string;
     refunded: string;
-    remaining: string;
+    remaining: string | null;
   };
   payments: {
     id: string;
@@ -577,7 +577,9 @@ const OrderShow: React.FC<ActionProps> = ({ record, resource }) => {
             <Row label="Sales tax" value={o.totals.tax} />
             <Row label="Total" value={<strong data-testid="order-total">{o.totals.total}</strong>} />
             <Row label="Refunded" value={<span data-testid="order-refunded">{o.totals.refunded}</span>} />
-            <Row label="Remaining balance" value={o.totals.remaining} />
+            {o.totals.remaining ? (
+              <Row label="Remaining balance" value={<span data-testid="order-remaining-balance">{o.totals.remaining}</span>} />
+            ) : null}
           </TableBody>
         </Table>
       </Section>

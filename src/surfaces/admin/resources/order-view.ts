@@ -314,7 +314,9 @@ export function orderView(
       amount: m(o.amountReceivedCents),
       // "Record money received" posts it back (its hidden receivedShown): recorded only while it is still so.
       receivedCents: o.amountReceivedCents,
-      remaining: owedCents(o) > 0 ? m(owedCents(o)) : null,
+      // Only an unpaid order is owed anything: a cancelled one's money received is the shop's to send back (its
+      // refund's to-do), not the customer's to pay, and the rest of its total is owed by nobody.
+      remaining: o.status === 'PENDING_PAYMENT' && owedCents(o) > 0 ? m(owedCents(o)) : null,
       overpaid: overpaidCents(o) > 0 ? m(overpaidCents(o)) : null,
       // "Mark overpayment returned" starts with all of it, as typed money ("5.00"); what was marked returned so far.
       overpaidInput: overpaidCents(o) > 0 ? centsToDecimalString(overpaidCents(o), o.currency) : null,
@@ -369,7 +371,8 @@ export function orderView(
       tax: m(o.taxAmountCents),
       total: m(o.totalCents),
       refunded: m(o.refundedTotalCents),
-      remaining: m(o.totalCents - o.refundedTotalCents),
+      // What the order still holds after its refunds; none for an order cancelled unpaid (its total was never due).
+      remaining: o.status === 'CANCELLED' && !o.paidAt ? null : m(o.totalCents - o.refundedTotalCents),
     },
     payments: o.payments.map((p) => ({
       id: p.id,

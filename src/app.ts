@@ -1,5 +1,6 @@
 // buildApp(services): mounts each surface on one Express app, then the 404 and error handlers.
 // Order matters: the Discord endpoint needs the raw body and AdminJS refuses a body parser mounted before it.
+import { isAppError } from './platform/errors.js';
 import express, { type Express } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Services } from './container.js';
@@ -9,7 +10,7 @@ import { faviconRoutes } from './surfaces/http/favicon.routes.js';
 import { requestLogging } from './surfaces/http/request-logging.js';
 import { securityHeaders, strictHeaderList } from './surfaces/http/security-headers.js';
 import { adminListParams, refuseDuplicateJsonKeys, rejectUnsafeText } from './surfaces/http/input-hygiene.js';
-import { byApiKey, byClientAddress, rateLimit } from './surfaces/http/rate-limit.js';
+import { byApiKey, byClientAddress, failedRequestLimit, rateLimit } from './surfaces/http/rate-limit.js';
 import { discordInteractionsEndpoint } from './surfaces/discord/interactions.endpoint.js';
 import { aheadOfExpress } from './surfaces/http/ahead-of-express.js';
 import { answerOutcome } from './surfaces/discord/deferral.js';
@@ -74,9 +75,21 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
   app.use(faviconRoutes());
   // Abuse limits, per path prefix so every route under it is covered (counters in PostgreSQL: rate-limit.ts).
   const minute = { pool, logger, windowSeconds: 60 };
+  const apiKeyFailures = surfaces.web
+    ? failedRequestLimit({
+        ...minute,
+        name: 'api-key-failures',
+        points: env.RATE_LIMIT_API_PER_MINUTE,
+        keyOf: byClientAddress,
+        failed: (err: unknown) => isAppError(err) && err.code === 'UNAUTHENTICATED',
+      })
+    : null;
   if (surfaces.web) {
     const webhookLimit = rateLimit({ ...minute, name: 'webhooks', points: env.RATE_LIMIT_WEBHOOKS_PER_MINUTE, keyOf: byClientAddress });
     app.use('/webhooks', webhookLimit);
+    // Keys that are no key, per client address: refused before the per-key limit (each made-up key would have a
+    // budget of its own) and before the key lookup, once an address sent as many as a key may make requests.
+    app.use('/api', apiKeyFailures!.refuseWhileOver);
     app.use('/api', rateLimit({ ...minute, name: 'api', points: env.RATE_LIMIT_API_PER_MINUTE, keyOf: byApiKey }));
     const invoiceLimit = {
       name: 'invoice',
@@ -110,6 +123,7 @@ export async function buildApp(services: Services, surfaces: AppSurfaces = { web
     const api = apiRouter(services);
     app.use('/api/v1', api);
     app.use('/api', api);
+    app.use('/api', apiKeyFailures!.countFailure);
   }
   app.use(notFoundHandler);
   app.use(errorHandler);

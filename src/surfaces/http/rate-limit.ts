@@ -6,10 +6,11 @@
 // When the counter store itself cannot be reached the request goes through (fail open) with a warning:
 // the database being down fails the request anyway, and a limiter must not turn a blip into an outage.
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../../platform/logger.js';
+import { bearerToken } from './bearer-token.js';
 import { requestIdOf } from './error-handler.js';
 
 export const RATE_LIMIT_TABLE = 'rate_limits';
@@ -37,8 +38,8 @@ function refuseWithJson(req: Request, res: Response, seconds: number): void {
   res.status(429).json({ error: { code: 'RATE_LIMITED', message: tooMany(seconds), requestId: requestIdOf(req) } });
 }
 
-export function rateLimit(opts: RateLimitOptions): RequestHandler {
-  const limiter = new RateLimiterPostgres({
+function limiterOf(opts: RateLimitOptions): RateLimiterPostgres {
+  return new RateLimiterPostgres({
     storeClient: opts.pool,
     storeType: 'pool',
     tableName: RATE_LIMIT_TABLE,
@@ -48,28 +49,66 @@ export function rateLimit(opts: RateLimitOptions): RequestHandler {
     duration: opts.windowSeconds,
     clearExpiredByTimeout: true,
   });
+}
+
+/** The answer over the limit: Retry-After, then the limit's own refusal. */
+function refuse(opts: RateLimitOptions, req: Request, res: Response, msBeforeNext: number): void {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  res.set('Retry-After', String(seconds));
+  (opts.refuse ?? refuseWithJson)(req, res, seconds);
+}
+
+export function rateLimit(opts: RateLimitOptions): RequestHandler {
+  const limiter = limiterOf(opts);
   return async (req, res, next) => {
     try {
       await limiter.consume(opts.keyOf(req));
       next();
     } catch (err) {
-      if (err instanceof RateLimiterRes) {
-        const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-        res.set('Retry-After', String(seconds));
-        (opts.refuse ?? refuseWithJson)(req, res, seconds);
-        return;
-      }
+      if (err instanceof RateLimiterRes) return refuse(opts, req, res, err.msBeforeNext);
       opts.logger.warn({ err, limit: opts.name }, 'rate limit store unavailable; request let through');
       next();
     }
   };
 }
 
+/**
+ * A limit on failed requests (`failed`: an API key that is no key), per `keyOf`: each failure is counted after it
+ * happened (`countFailure`, an error middleware), and while the count is over the limit every request is refused
+ * before any work (`refuseWhileOver`, mounted before the per-key limit and the key lookup). A caller trying made-up
+ * keys, each with a per-key budget of its own, is stopped after `points` of them a window, by its address.
+ */
+export function failedRequestLimit(opts: RateLimitOptions & { failed(err: unknown): boolean }): {
+  refuseWhileOver: RequestHandler;
+  countFailure: ErrorRequestHandler;
+} {
+  const limiter = limiterOf(opts);
+  return {
+    async refuseWhileOver(req, res, next) {
+      try {
+        const counted = await limiter.get(opts.keyOf(req));
+        if (counted && counted.consumedPoints >= opts.points) return refuse(opts, req, res, counted.msBeforeNext);
+      } catch (err) {
+        opts.logger.warn({ err, limit: opts.name }, 'rate limit store unavailable; request let through');
+      }
+      next();
+    },
+    countFailure(err, req, _res, next) {
+      if (!opts.failed(err)) return next(err);
+      // Over the limit already (RateLimiterRes) or the store unreachable: this request's answer is its failure anyway.
+      limiter.consume(opts.keyOf(req)).then(
+        () => next(err),
+        () => next(err),
+      );
+    },
+  };
+}
+
 /** The client's address as Express sees it (behind TRUST_PROXY: the first untrusted hop). */
 export const byClientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
-/** The API key sent (hashed: the store never holds a key), or the client address when none was sent. */
+/** The API key sent (hashed: the store never holds a key), however the header spells it; else the client address. */
 export const byApiKey = (req: Request): string => {
-  const auth = req.get('authorization');
-  return auth ? `key:${createHash('sha256').update(auth).digest('base64url').slice(0, 32)}` : `ip:${byClientAddress(req)}`;
+  const token = bearerToken(req.get('authorization'));
+  return token ? `key:${createHash('sha256').update(token).digest('base64url').slice(0, 32)}` : `ip:${byClientAddress(req)}`;
 };

@@ -212,6 +212,34 @@ describe('rate limits kept in PostgreSQL', () => {
   });
 });
 
+describe('the per-key API limit, however the key is sent', () => {
+  // The limit counted the Authorization header as written, the key check reads "Bearer" in any case with any number of
+  // spaces: one key had a budget per spelling. And a caller trying made-up keys got a budget per key, never a 429.
+  it('counts one key once whatever the header spelling; made-up keys are limited per client address', async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_API_PER_MINUTE: '3' } });
+    try {
+      const s = await apiTenant(limited);
+      const key = s.auth.authorization.replace(/^Bearer /, '');
+      const get = (authorization: string) => request(limited.app).get('/api/orders').set('Authorization', authorization);
+      await get(`Bearer ${key}`).expect(200);
+      await get(`bearer ${key}`).expect(200);
+      await get(`BEARER   ${key}`).expect(200);
+      const over = await get(`Bearer  ${key}`);
+      expect(over.status).toBe(429);
+      expect(over.body.error.code).toBe('RATE_LIMITED');
+
+      // Made-up keys from one address: each is refused as no key, and after as many as a key may send, all are refused
+      // before being looked up, with Retry-After.
+      for (let i = 0; i < 3; i++) expect((await get(`Bearer made-up-${i}`)).status).toBe(401);
+      const guessing = await get('Bearer made-up-3');
+      expect(guessing.status).toBe(429);
+      expect(Number(guessing.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await limited.services.close();
+    }
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it("behind a trusted hop: the client address from X-Forwarded-For, the caller's request id and HTTPS are believed", async () => {
     const app = await createTestApp({ env: { TRUST_PROXY: 'loopback', RATE_LIMIT_INVOICE_PER_MINUTE: '1', COOKIE_SECURE: 'true' } });

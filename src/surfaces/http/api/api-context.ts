@@ -1,6 +1,7 @@
 // Per-request helpers of the REST API: the API-key authentication middleware (with the one rule of what a
 // read-only key may call), the tenant context it leaves for the handlers, and a guard that a body, when sent,
 // is JSON.
+import { bearerToken } from '../bearer-token.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeyService } from '../../../modules/api-keys/api-key.service.js';
 import type { TenantContext } from '../../../modules/shared/actor.js';
@@ -33,10 +34,10 @@ function readOnlyRefusal(method: string): AppError {
  */
 export function apiKeyAuth(apiKeys: ApiKeyService): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const match = /^Bearer +(\S+)$/i.exec(req.get('authorization') ?? '');
+    const token = bearerToken(req.get('authorization'));
     res.set('WWW-Authenticate', 'Bearer');
-    if (!match) return next(new AppError('UNAUTHENTICATED', 'Missing API key. Send "Authorization: Bearer <api key>".'));
-    const principal = await apiKeys.authenticate(match[1]!);
+    if (!token) return next(new AppError('UNAUTHENTICATED', 'Missing API key. Send "Authorization: Bearer <api key>".'));
+    const principal = await apiKeys.authenticate(token);
     res.removeHeader('WWW-Authenticate');
     if (principal.access === 'READ_ONLY' && !isReadRequest(req.method)) return next(readOnlyRefusal(req.method));
     const ctx: TenantContext = {

@@ -7,6 +7,7 @@
 // One transaction under the order's row lock: two admins recording at the same time are serialized, and
 // each receipt is added to the sum the other one left.
 import { z } from 'zod';
+import { idempotencyKeySchema } from '../shared/idempotency-key.js';
 import type { Order, Payment, PaymentReceipt } from '../../generated/prisma/index.js';
 import { databaseClockNow } from '../../platform/db/database-now.js';
 import { withTransaction } from '../../platform/db/prisma.js';
@@ -59,7 +60,7 @@ export const receiptInput = z
      */
     askIfRepeated: z.boolean().optional(),
     /** Same key, same shop: the first receipt is returned and nothing is recorded again. */
-    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+    idempotencyKey: idempotencyKeySchema.optional(),
   })
   .strict();
 export type ReceiptInput = z.input<typeof receiptInput>;

@@ -3,6 +3,7 @@
 // without putting them back in stock (damaged, or never shipped back); omitted means true (returned). `seen`: what the
 // admin saw, checked by refunded-meanwhile.ts.
 import { z } from 'zod';
+import { idempotencyKeySchema } from '../shared/idempotency-key.js';
 
 export const DEFAULT_REFUND_REASON = 'Admin-initiated refund';
 
@@ -22,7 +23,7 @@ export const refundInput = z
       .max(100)
       .optional(),
     reason: z.string().trim().max(500).optional(),
-    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+    idempotencyKey: idempotencyKeySchema.optional(),
     /**
      * What the admin saw (refunded-meanwhile.ts): the amount refunded their form showed, or when they sent a command with
      * no screen before it. Refused (CONFLICT, nothing refunded) when a refund was recorded on the order since. Omitted:

@@ -84,6 +84,40 @@ describe('Idempotency-Key', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).notes).toBe('changed meanwhile');
   });
 
+  // The API takes keys of 1 to 200 characters; the receipts route passes "api:" and the key to its module, which capped
+  // keys at 200: a 200-character key was refused with 400 naming a body field (idempotencyKey) the caller never sent.
+  it('takes a key of the longest length it documents on every route, the receipts and refunds included', async () => {
+    const key = (c: string) => c.repeat(200);
+    const unpaid = await pendingOrder(shop);
+    const receipt = () =>
+      request(t.app)
+        .post(`/api/orders/${unpaid.id}/payment/receipts`)
+        .set(shop.auth)
+        .set('Idempotency-Key', key('r'))
+        .send({ amountCents: 500 });
+    expect((await receipt()).status).toBe(201);
+    const again = await receipt();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await db.paymentReceipt.count({ where: { orderId: unpaid.id } })).toBe(1);
+
+    const paid = await paidOrder();
+    const refund = await request(t.app)
+      .post(`/api/orders/${paid.id}/refunds`)
+      .set(shop.auth)
+      .set('Idempotency-Key', key('f'))
+      .send({ amountCents: 100 });
+    expect(refund.status).toBe(201);
+    // One more character is the API's own refusal, naming the header.
+    const tooLong = await request(t.app)
+      .post(`/api/orders/${unpaid.id}/payment/receipts`)
+      .set(shop.auth)
+      .set('Idempotency-Key', key('r') + 'x')
+      .send({ amountCents: 500 });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details.fields).toEqual([{ path: 'Idempotency-Key', message: 'invalid' }]);
+  });
+
   it('keys belong to a tenant: another tenant may use the same key', async () => {
     const other = await apiTenant(t);
     const a = await paidOrder();

@@ -95,4 +95,29 @@ describe('GET /api/v1/products', () => {
       await request(t.app).get(`/api/v1/products?${q}`).set(s.auth).expect(400);
     }
   });
+
+  // The cursor is not signed: its filter digest can be copied from a real one and any boundary written beside it. A
+  // name with a lone surrogate reached the database (500); a sort order past int4 or a NUL got a 400 naming nothing.
+  it('refuses a forged boundary beside a real digest as a bad cursor, never a 500', async () => {
+    const s = await apiTenant(t);
+    await f.product({ tenantId: s.tenant.id, name: 'Delta', sortOrder: 3 });
+    const real = (await request(t.app).get('/api/v1/products?pageSize=1').set(s.auth).expect(200)).body as Page;
+    const envelope = JSON.parse(Buffer.from(real.nextCursor!, 'base64url').toString()) as { f: string; a: Record<string, unknown> };
+    const forged = (a: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ f: envelope.f, a: { ...envelope.a, ...a } })).toString('base64url');
+    for (const a of [
+      { name: 'x\ud800' },
+      { name: 'x\u0000' },
+      { id: 'prod_\u0000' },
+      { id: '' },
+      { sortOrder: 2 ** 40 },
+      { sortOrder: -(2 ** 40) },
+    ]) {
+      // JSON.stringify writes a lone surrogate and a NUL as \u escapes: the server's JSON.parse reads them back.
+      const cursor = forged(a);
+      const res = await request(t.app).get(`/api/v1/products?pageSize=1&cursor=${cursor}`).set(s.auth);
+      expect(res.status, JSON.stringify(a)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ path: 'cursor' }] } });
+    }
+  });
 });

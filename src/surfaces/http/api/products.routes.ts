@@ -7,6 +7,7 @@ import { decodeCursor, pageOf, pageQuery } from '../pagination.js';
 import { ctxOf } from './api-context.js';
 import { queryOf } from './declared-query.js';
 import { productDto } from './api.presenters.js';
+import { unstorableTextProblem } from '../../../platform/storable-text.js';
 
 export const listProductsQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional().describe('Matches the name or the SKU (case-insensitive)'),
@@ -18,7 +19,25 @@ export const listProductsQuery = z.strictObject({
   ...pageQuery(100, 200),
 });
 
-const boundary = z.object({ sortOrder: z.number().int(), name: z.string(), id: z.string().min(1).max(100) });
+/**
+ * The last product of the previous page. The cursor is not signed: a caller can write any boundary, so each value is
+ * held to what a product can have (an int4 sort order, storable text) and a forged one is the cursor's 400, not a 500
+ * from the database (a lone surrogate) or a 400 naming nothing (a sort order past int4, a NUL).
+ */
+const storable = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => unstorableTextProblem(v) === null);
+const boundary = z.object({
+  sortOrder: z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1),
+  name: storable(1000),
+  id: storable(100).refine((v) => v.length > 0),
+});
 
 export function productsRoutes(services: Services): Router {
   const router = Router();

@@ -10,6 +10,9 @@ import { orderSummaryDto, paymentDto, receiptDto } from './api.presenters.js';
 import type { ReceiptResult } from '../../../modules/payments/record-receipt.command.js';
 
 export const confirmBody = z.strictObject({});
+/** The order's amountReceivedCents as the caller read it, checked under the order's lock (recorded-meanwhile.ts). */
+const expectedReceived = (description: string) => z.number().int('whole minor units').min(0).optional().describe(description);
+
 /**
  * Money received: amountCents omitted records what is still owed (a confirm). expectedAmountReceivedCents: the
  * order's amountReceivedCents as the caller read it (GET /orders/{id}), checked as POST /shop/currency checks the
@@ -19,14 +22,9 @@ export const confirmBody = z.strictObject({});
 export const receiptBody = z.strictObject({
   amountCents: z.number().int().positive().optional(),
   note: z.string().trim().max(500).optional(),
-  expectedAmountReceivedCents: z
-    .number()
-    .int('whole minor units')
-    .min(0)
-    .optional()
-    .describe(
-      "The order's amountReceivedCents as read (GET /orders/{id}), checked when amountCents is given (without it, what is still owed is recorded, and a second call finds the order paid): recorded only while the order has received exactly that; otherwise 409 CONFLICT (details: amountReceivedCentsSent, amountReceivedCentsNow, recordedMeanwhile) and nothing is recorded. Omitted: not checked.",
-    ),
+  expectedAmountReceivedCents: expectedReceived(
+    "The order's amountReceivedCents as read (GET /orders/{id}), checked when amountCents is given (without it, what is still owed is recorded, and a second call finds the order paid): recorded only while the order has received exactly that; otherwise 409 CONFLICT (details: amountReceivedCentsSent, amountReceivedCentsNow, recordedMeanwhile) and nothing is recorded. Omitted: not checked.",
+  ),
 });
 
 const RECEIPT_TAIL =
@@ -65,14 +63,9 @@ function receiptJson(r: ReceiptResult) {
 }
 export const rejectBody = z.strictObject({
   reason: z.string().trim().min(1, 'a reason is required').max(500),
-  expectedAmountReceivedCents: z
-    .number()
-    .int('whole minor units')
-    .min(0)
-    .optional()
-    .describe(
-      "The order's amountReceivedCents as read (GET /orders/{id}): rejected only while the order has received exactly that; otherwise 409 CONFLICT (details: amountReceivedCentsSent, amountReceivedCentsNow, recordedMeanwhile), nothing rejected and the order not cancelled (money recorded meanwhile by another admin). Omitted: not checked.",
-    ),
+  expectedAmountReceivedCents: expectedReceived(
+    "The order's amountReceivedCents as read (GET /orders/{id}): rejected only while the order has received exactly that; otherwise 409 CONFLICT (details: amountReceivedCentsSent, amountReceivedCentsNow, recordedMeanwhile), nothing rejected and the order not cancelled (money recorded meanwhile by another admin). Omitted: not checked.",
+  ),
 });
 
 export function paymentsRoutes(services: Services): Router {

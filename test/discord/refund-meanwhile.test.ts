@@ -51,7 +51,11 @@ describe('/refund after a refund made since it was sent', () => {
     expect(await db.refund.count({ where: { orderId: s.order.id } })).toBe(1);
     expect((await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).refundedTotalCents).toBe(1000);
 
-    // Sent again now that the admin could know of it: refunded.
+    // Sent again later, now that the admin could know of it: refunded. The API refund is dated a minute back: the send
+    // time is put on the database's clock by reading this instance's clock after the database's (onDatabaseClock), so a
+    // pause of a busy test process between the two counts toward "meanwhile" (the safe side). Sent straight after, the
+    // refund of milliseconds before was once read as made after it (CI on Node 24, 2026-12-08).
+    await db.$executeRaw`UPDATE refunds SET "createdAt" = "createdAt" - interval '1 minute' WHERE id = ${made.id}`;
     const again = await interact(h, commandInteraction(s.asAdmin, 'refund', { order: String(s.order.number), amount: 1000 }));
     expect(textOf(again)).toContain(`Refund of $10.00 recorded on order #${s.order.number}`);
     expect((await db.order.findUniqueOrThrow({ where: { id: s.order.id } })).refundedTotalCents).toBe(2000);

@@ -60,20 +60,18 @@ export function sessionStepWords(state: OrderSessionState, opts: { shippingToCho
 export type AddressLike = AddressParts;
 
 /**
- * The longest an address reads unescaped: every part at its longest (address.schema.ts), "City, ST ZIP", a country
- * code, and the newlines between. The messages that show an address were sized for it.
+ * The longest an address reads unescaped: every part at its longest (address.schema.ts), laid out by addressLines
+ * itself. The messages that show an address were sized for it.
  */
-const ADDRESS_TEXT_MAX =
-  ADDRESS_MAX_LENGTH.name +
-  ADDRESS_MAX_LENGTH.line1 +
-  ADDRESS_MAX_LENGTH.line2 +
-  ADDRESS_MAX_LENGTH.city +
-  2 +
-  ADDRESS_MAX_LENGTH.state +
-  1 +
-  ADDRESS_MAX_LENGTH.postalCode +
-  2 +
-  4;
+const ADDRESS_TEXT_MAX = addressLines({
+  name: 'n'.repeat(ADDRESS_MAX_LENGTH.name),
+  line1: 'n'.repeat(ADDRESS_MAX_LENGTH.line1),
+  line2: 'n'.repeat(ADDRESS_MAX_LENGTH.line2),
+  city: 'n'.repeat(ADDRESS_MAX_LENGTH.city),
+  state: 'n'.repeat(ADDRESS_MAX_LENGTH.state),
+  postalCode: 'n'.repeat(ADDRESS_MAX_LENGTH.postalCode),
+  country: 'US',
+}).join('\n').length;
 
 /**
  * The address as it reads everywhere (modules/customers/address-lines.ts), one line each, for a message or an embed:
